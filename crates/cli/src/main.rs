@@ -1,0 +1,183 @@
+//! `cibscan`: flags and glue over the library core. Each subcommand reads its arguments,
+//! calls the core, and prints; nothing else lives here.
+
+mod progress;
+
+use anyhow::{bail, Context, Result};
+use cibscan_core::ingest::{self, IngestOptions, InputFormat, Summary};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "cibscan", version, about = "Find and explain coordinated inauthentic behaviour in social-media data")]
+struct Cli {
+    /// No progress bars or per-record messages (results and errors are still printed).
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Auto,
+    Archive,
+    Ira,
+    Jsonl,
+    Parquet,
+}
+
+impl From<FormatArg> for InputFormat {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Auto => InputFormat::Auto,
+            FormatArg::Archive => InputFormat::Archive,
+            FormatArg::Ira => InputFormat::Ira,
+            FormatArg::Jsonl => InputFormat::Jsonl,
+            FormatArg::Parquet => InputFormat::Parquet,
+        }
+    }
+}
+
+/// Input options shared by every command that reads data.
+#[derive(clap::Args)]
+struct InputArgs {
+    /// Files or folders: archive CSVs, FiveThirtyEight IRA CSVs, JSON lines, Parquet;
+    /// plain, .gz or .zst.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Force a format family instead of detecting it per file.
+    #[arg(long, value_enum, default_value = "auto")]
+    format: FormatArg,
+    /// Bad records allowed before the run stops with an error.
+    #[arg(long, default_value_t = 100)]
+    max_errors: u64,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read inputs, print a summary, optionally write the normalised dataset.
+    Ingest {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Write the normalised dataset (Parquet) for fast reloads.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate a platform slice with planted operations and ground truth.
+    Simulate {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// 1.0 is about 100,000 posts; 100 is about 10 million.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Scenario parameters (TOML); defaults for every key not given.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Print the default scenario TOML (documented) and exit.
+        #[arg(long)]
+        print_default_scenario: bool,
+    },
+    /// Score a result directory against the truth of a simulated scenario.
+    Eval {
+        /// Directory with truth.csv (or the truth CSV itself).
+        #[arg(long)]
+        truth: PathBuf,
+        /// Directory with accounts.csv (or the CSV itself).
+        #[arg(long)]
+        result: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A trivial detector for calibration: flag every account that retweets.
+    Baseline {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Output directory (accounts.csv).
+        #[arg(long)]
+        out: PathBuf,
+        /// Retweets an account needs to be flagged.
+        #[arg(long, default_value_t = 1)]
+        min_retweets: u64,
+    },
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(e) = run(cli) {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn read_inputs(input: &InputArgs, quiet: bool) -> Result<(cibscan_core::Dataset, ingest::IngestStats)> {
+    let opts = IngestOptions { format: input.format.into(), max_errors: input.max_errors };
+    let progress = progress::Bar::new(quiet, "reading");
+    let result = ingest::ingest(&input.inputs, &opts, &progress);
+    progress.done();
+    Ok(result?)
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Ingest { input, out, json } => {
+            let (data, stats) = read_inputs(&input, cli.quiet)?;
+            let summary = Summary::new(&data, &stats);
+            if let Some(out) = &out {
+                cibscan_core::columnar::write_parquet(&data, out)
+                    .with_context(|| format!("writing {}", out.display()))?;
+            }
+            if json {
+                println!("{}", serde_json::to_string(&summary)?);
+            } else {
+                print!("{summary}");
+                if let Some(out) = &out {
+                    println!("dataset written  {}", out.display());
+                }
+            }
+        }
+        Command::Simulate { seed, scale, out, scenario, print_default_scenario } => {
+            use cibscan_sim::simulate::{simulate, Scenario, SimulateOptions};
+            if print_default_scenario {
+                print!("{}", Scenario::default_toml());
+                return Ok(());
+            }
+            let Some(out) = out else { bail!("--out DIR is required") };
+            let scenario = match scenario {
+                Some(p) => {
+                    let text = std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?;
+                    Scenario::from_toml_str(&text).with_context(|| format!("scenario {}", p.display()))?
+                }
+                None => Scenario::default(),
+            };
+            let bar = progress::Bar::new(cli.quiet, "simulating");
+            let opts = SimulateOptions { seed, scale, out, scenario };
+            let summary = simulate(&opts, &mut |done, total| bar.set(done, total));
+            bar.done();
+            println!("{}", summary?);
+        }
+        Command::Eval { truth, result, json } => {
+            let report = cibscan_sim::eval::evaluate(&truth, &result)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{report}");
+            }
+        }
+        Command::Baseline { input, out, min_retweets } => {
+            let (data, _) = read_inputs(&input, cli.quiet)?;
+            let rows = cibscan_core::baseline::flag_retweeters(&data, min_retweets);
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            let path = out.join("accounts.csv");
+            cibscan_core::output::write_accounts(&path, &rows).with_context(|| format!("writing {}", path.display()))?;
+            let flagged = rows.iter().filter(|r| !r.network_id.is_empty()).count();
+            println!("{flagged} of {} accounts flagged; wrote {}", rows.len(), path.display());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! cibscan core: the dataset model, readers for the real formats and the pipeline stages.
+//!
+//! The library has no CLI, terminal or HTTP concerns: stages take typed values and report
+//! progress through [`progress::Progress`]. See `ARCHITECTURE.md` for the data flow.
+
+pub mod baseline;
+pub mod columnar;
+pub mod ingest;
+pub mod model;
+pub mod output;
+pub mod parse;
+pub mod progress;
+
+pub use ingest::{ingest, IngestError, IngestOptions, IngestStats, InputFormat, Summary};
+pub use model::Dataset;
