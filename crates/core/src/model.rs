@@ -496,9 +496,9 @@ impl Dataset {
     }
 
     /// Appends every account and post of `other`, re-interning its strings and accounts.
-    /// Profiles already known here win for fields both sides give (as with `set_profile`
-    /// without overwrite), except that a profile from `other` fills missing fields.
-    pub fn append(&mut self, other: &Dataset) {
+    /// With `overwrite`, `other`'s profiles win for fields both give (it is a users file);
+    /// otherwise they only fill fields not known here.
+    pub fn append(&mut self, other: &Dataset, overwrite: bool) {
         let o = &other.accounts;
         let os = &other.strings;
         let mut account_map = Vec::with_capacity(o.len());
@@ -518,7 +518,7 @@ impl Dataset {
                     label: os.opt(o.label[i]).unwrap_or(""),
                     hashed: o.flags[i] & account_flags::HASHED != 0,
                 };
-                account_map.push(self.set_profile(key, &p, false));
+                account_map.push(self.set_profile(key, &p, overwrite));
             } else {
                 account_map.push(self.accounts.intern(key));
             }
@@ -603,7 +603,7 @@ mod tests {
             y,
             &PostRecord { id: 2, hashtags: vec!["h2", "h1"], mentions: vec!["x"], text: "two", ..Default::default() },
         );
-        a.append(&b);
+        a.append(&b, false);
         assert_eq!(a.posts.len(), 2);
         assert_eq!(a.accounts.len(), 2);
         let tags: Vec<&str> = a.posts.hashtags.row(1).iter().map(|&s| a.strings.get(s)).collect();

@@ -11,7 +11,7 @@ pub const SNOWFLAKE_EPOCH_MS: i64 = 1_288_834_974_657;
 
 /// A decimal id of up to 20 digits. Never parsed through a float: ids exceed 2^53.
 pub fn parse_id(s: &str) -> Result<u64, SkipReason> {
-    let s = s.trim();
+    let s = s.trim_ascii();
     if s.is_empty() || s.len() > 20 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(SkipReason::BadId);
     }
@@ -20,7 +20,7 @@ pub fn parse_id(s: &str) -> Result<u64, SkipReason> {
 
 /// An optional id: empty means none.
 pub fn parse_opt_id(s: &str) -> Result<u64, SkipReason> {
-    if s.trim().is_empty() {
+    if s.trim_ascii().is_empty() {
         Ok(0)
     } else {
         parse_id(s)
@@ -29,7 +29,7 @@ pub fn parse_opt_id(s: &str) -> Result<u64, SkipReason> {
 
 /// A count written as `12`, `12.0` or empty (unknown). Counts above `u32::MAX - 1` saturate.
 pub fn parse_count(s: &str) -> Result<Option<u32>, SkipReason> {
-    let s = s.trim();
+    let s = s.trim_ascii();
     if s.is_empty() {
         return Ok(None);
     }
@@ -53,7 +53,7 @@ pub fn parse_count(s: &str) -> Result<Option<u32>, SkipReason> {
 
 /// `true/false/True/False/TRUE/FALSE/1/0`; empty is false.
 pub fn parse_bool(s: &str) -> Result<bool, SkipReason> {
-    match s.trim() {
+    match s.trim_ascii() {
         "true" | "True" | "TRUE" | "1" | "t" | "yes" => Ok(true),
         "false" | "False" | "FALSE" | "0" | "f" | "no" | "" => Ok(false),
         _ => Err(SkipReason::BadBool),
@@ -62,7 +62,7 @@ pub fn parse_bool(s: &str) -> Result<bool, SkipReason> {
 
 /// A latitude or longitude: empty or `absent` means none.
 pub fn parse_geo(s: &str) -> Result<Option<f32>, SkipReason> {
-    let s = s.trim();
+    let s = s.trim_ascii();
     if s.is_empty() || s.eq_ignore_ascii_case("absent") || s.eq_ignore_ascii_case("null") {
         return Ok(None);
     }
@@ -75,7 +75,7 @@ pub fn parse_geo(s: &str) -> Result<Option<f32>, SkipReason> {
 /// A list as the archive writes it: `[a, b]`, `['a', 'b']`, `["a", "b"]`, `[]` or empty.
 /// Items are trimmed; quotes are removed; empty items are dropped.
 pub fn parse_list(s: &str) -> Result<Vec<&str>, SkipReason> {
-    let s = s.trim();
+    let s = s.trim_ascii();
     if s.is_empty() {
         return Ok(Vec::new());
     }
@@ -83,7 +83,7 @@ pub fn parse_list(s: &str) -> Result<Vec<&str>, SkipReason> {
         .strip_prefix('[')
         .and_then(|r| r.strip_suffix(']'))
         .ok_or(SkipReason::BadList)?
-        .trim();
+        .trim_ascii();
     if inner.is_empty() {
         return Ok(Vec::new());
     }
@@ -121,7 +121,7 @@ pub fn parse_list(s: &str) -> Result<Vec<&str>, SkipReason> {
                 }
                 j += 1;
             }
-            let item = inner[start..j].trim();
+            let item = inner[start..j].trim_ascii();
             if !item.is_empty() {
                 out.push(item);
             }
@@ -151,7 +151,7 @@ fn ymd_hms_ms(y: u32, mo: u32, d: u32, h: u32, mi: u32, sec: u32, frac_ms: u32) 
 /// optional `Z`/`.fff`/`+00:00`; or the FiveThirtyEight `M/D/YYYY H:MM`; or Twitter v1.1's
 /// `Wed Oct 10 20:19:24 +0000 2018`. Returns Unix milliseconds.
 pub fn parse_time(s: &str) -> Result<i64, SkipReason> {
-    let s = s.trim();
+    let s = s.trim_ascii();
     let b = s.as_bytes();
     if b.is_empty() {
         return Err(SkipReason::MissingTime);

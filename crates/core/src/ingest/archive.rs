@@ -47,7 +47,7 @@ impl ProfileCols {
 
     /// The account key and its profile from one record.
     fn read<'r>(&self, r: &Fields<'r>) -> Result<(&'r str, ProfileRecord<'r>), Skip> {
-        let key = r.at(self.userid).trim();
+        let key = r.at(self.userid).trim_ascii();
         if key.is_empty() {
             return Err((SkipReason::MissingAccount, "empty userid".into()));
         }
@@ -56,7 +56,7 @@ impl ProfileCols {
             parse::parse_count(v).map_err(|e| skip(e, name, v))
         };
         let created = r.get(self.created);
-        let created_ms = if created.trim().is_empty() {
+        let created_ms = if created.trim_ascii().is_empty() {
             None
         } else {
             Some(parse::parse_time(created).map_err(|e| skip(e, "account_creation_date", created))?)
@@ -160,12 +160,16 @@ pub(crate) fn read_tweets(
             })
         },
         |c, r, _| {
-            let (key, profile) = c.profile.read(r)?;
+            let key = r.at(c.profile.userid).trim_ascii();
             let post = tweet(c, r)?;
-            // Tweet rows repeat the profile; the first copy (or the users file) wins.
+            // Tweet rows repeat the profile; the first copy (or the users file) wins, so
+            // the profile fields are only parsed for an account's first row.
             let author = match data.accounts.lookup(key) {
                 Some(a) if data.accounts.has(a, crate::model::account_flags::PROFILED) => a,
-                _ => data.set_profile(key, &profile, false),
+                _ => {
+                    let (key, profile) = c.profile.read(r)?;
+                    data.set_profile(key, &profile, false)
+                }
             };
             data.push_post(author, &post);
             Ok(())
@@ -196,7 +200,7 @@ fn tweet<'r>(c: &TweetCols, r: &Fields<'r>) -> Result<PostRecord<'r>, Skip> {
     let retweet_tweet = opt_id(c.retweet_tweet, "retweet_tweetid")?;
     let quoted = opt_id(c.quoted, "quoted_tweet_tweetid")?;
     let reply_post = opt_id(c.reply_tweet, "in_reply_to_tweetid")?;
-    let nonempty = |col: Option<usize>| Some(r.get(col).trim()).filter(|s| !s.is_empty());
+    let nonempty = |col: Option<usize>| Some(r.get(col).trim_ascii()).filter(|s| !s.is_empty());
     let reply_account = nonempty(c.reply_user);
     let retweet_user = nonempty(c.retweet_user);
     let (kind, ref_post, ref_account) = if is_retweet || retweet_tweet != 0 {
@@ -220,8 +224,8 @@ fn tweet<'r>(c: &TweetCols, r: &Fields<'r>) -> Result<PostRecord<'r>, Skip> {
         ref_account,
         reply_post,
         reply_account,
-        lang: r.get(c.tweet_language).trim(),
-        client: r.get(c.client).trim(),
+        lang: r.get(c.tweet_language).trim_ascii(),
+        client: r.get(c.client).trim_ascii(),
         text: r.get(c.text),
         hashtags: list(c.hashtags, "hashtags")?,
         urls: list(c.urls, "urls")?,

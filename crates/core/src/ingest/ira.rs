@@ -196,49 +196,51 @@ pub(crate) struct Entities<'a> {
     pub urls: Vec<&'a str>,
 }
 
-/// Finds `#tag`, `@handle` and `http(s)://…` in a text. A tag or handle must start a word.
+/// Finds `#tag`, `@handle` and `http(s)://…` in a text. A tag or handle must start a word
+/// and must not be inside a link. Scans for the marker bytes only (this runs on every post).
 pub(crate) fn entities(text: &str) -> Entities<'_> {
+    let b = text.as_bytes();
     let mut e = Entities::default();
-    let mut prev: Option<char> = None;
-    let mut it = text.char_indices().peekable();
-    while let Some((i, ch)) = it.next() {
-        let at_word_start = prev.is_none_or(|p| !(p.is_alphanumeric() || p == '_'));
-        if (ch == '#' || ch == '@') && at_word_start {
-            let start = i + 1;
-            let mut end = start;
-            while let Some(&(j, c)) = it.peek() {
-                let ok = if ch == '@' { c.is_ascii_alphanumeric() || c == '_' } else { c.is_alphanumeric() || c == '_' };
-                if !ok {
-                    break;
-                }
-                end = j + c.len_utf8();
-                it.next();
-            }
-            if end > start {
-                if ch == '#' {
-                    e.hashtags.push(&text[start..end]);
-                } else {
-                    e.mentions.push(&text[start..end]);
-                }
-            }
-            prev = Some('x');
+    let mut url_spans: Vec<(usize, usize)> = Vec::new();
+    for i in memchr::memmem::find_iter(b, b"http") {
+        let rest = &text[i..];
+        if !(rest.starts_with("http://") || rest.starts_with("https://")) || !word_start(text, i) {
             continue;
         }
-        if (ch == 'h') && at_word_start && (text[i..].starts_with("http://") || text[i..].starts_with("https://")) {
-            let end = text[i..].find(char::is_whitespace).map_or(text.len(), |n| i + n);
-            let url = text[i..end].trim_end_matches(['.', ',', ')', '"', '\'', '…']);
-            if url.len() > "https://".len() {
-                e.urls.push(url);
-            }
-            while it.peek().is_some_and(|&(j, _)| j < end) {
-                it.next();
-            }
-            prev = Some('x');
+        if url_spans.last().is_some_and(|&(_, end)| i < end) {
             continue;
         }
-        prev = Some(ch);
+        let end = rest.find(char::is_whitespace).map_or(text.len(), |n| i + n);
+        let url = text[i..end].trim_end_matches(['.', ',', ')', '"', '\'', '…']);
+        if url.len() > "https://".len() {
+            e.urls.push(url);
+        }
+        url_spans.push((i, end));
+    }
+    for i in memchr::memchr2_iter(b'#', b'@', b) {
+        if url_spans.iter().any(|&(s, end)| i >= s && i < end) || !word_start(text, i) {
+            continue;
+        }
+        let is_mention = b[i] == b'@';
+        let rest = &text[i + 1..];
+        let len = rest
+            .char_indices()
+            .find(|&(_, c)| !(c == '_' || if is_mention { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() }))
+            .map_or(rest.len(), |(j, _)| j);
+        if len > 0 {
+            let item = &rest[..len];
+            if is_mention {
+                e.mentions.push(item);
+            } else {
+                e.hashtags.push(item);
+            }
+        }
     }
     e
+}
+
+fn word_start(text: &str, i: usize) -> bool {
+    text[..i].chars().next_back().is_none_or(|p| !(p.is_alphanumeric() || p == '_'))
 }
 
 #[cfg(test)]

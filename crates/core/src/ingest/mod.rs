@@ -407,7 +407,7 @@ struct FilePart {
 }
 
 fn read_one(path: &Path, ctx: &Ctx<'_>, forced: InputFormat) -> Result<FilePart, IngestError> {
-    let (mut input, is_parquet) = open(path, ctx.progress)?;
+    let (input, is_parquet) = open(path, ctx.progress)?;
     let mut data = Dataset::new();
     let (kind, counts) = if is_parquet {
         if !matches!(forced, InputFormat::Auto | InputFormat::Parquet) {
@@ -425,22 +425,55 @@ fn read_one(path: &Path, ctx: &Ctx<'_>, forced: InputFormat) -> Result<FilePart,
                 detail: "not a Parquet file (no PAR1 magic)".into(),
             });
         }
-        let kind = sniff(path, &mut input, forced)?;
-        let counts = match kind {
-            FileKind::ArchiveTweets => archive::read_tweets(path, input, ctx, &mut data)?,
-            FileKind::ArchiveUsers => archive::read_users(path, input, ctx, &mut data)?,
-            FileKind::IraTweets | FileKind::IraByAuthor => ira::read_tweets(path, input, ctx, &mut data, kind)?,
-            FileKind::IraAuthors => ira::read_authors(path, input, ctx, &mut data)?,
-            FileKind::JsonLines => json::read_lines(path, input, ctx, &mut data)?,
-            FileKind::Empty => (0, 0),
-            FileKind::ArchiveParquet | FileKind::DatasetParquet => unreachable!("parquet handled above"),
-        };
-        (kind, counts)
+        read_text(path, input, ctx, forced, &mut data)?
     };
     Ok(FilePart {
         stats: FileStats { path: path.to_path_buf(), kind, records: counts.0, skipped: counts.1 },
         data,
     })
+}
+
+/// Reads a decompressed text input (CSV or JSON lines) of any detected kind.
+fn read_text(
+    path: &Path,
+    mut input: Input<'_>,
+    ctx: &Ctx<'_>,
+    forced: InputFormat,
+    data: &mut Dataset,
+) -> Result<(FileKind, (u64, u64)), IngestError> {
+    {
+        let kind = sniff(path, &mut input, forced)?;
+        let counts = match kind {
+            FileKind::ArchiveTweets => archive::read_tweets(path, input, ctx, data)?,
+            FileKind::ArchiveUsers => archive::read_users(path, input, ctx, data)?,
+            FileKind::IraTweets | FileKind::IraByAuthor => ira::read_tweets(path, input, ctx, data, kind)?,
+            FileKind::IraAuthors => ira::read_authors(path, input, ctx, data)?,
+            FileKind::JsonLines => json::read_lines(path, input, ctx, data)?,
+            FileKind::Empty => (0, 0),
+            FileKind::ArchiveParquet | FileKind::DatasetParquet => {
+                return Err(IngestError::UnknownFormat { path: path.to_path_buf(), detail: "Parquet in a text stream".into() })
+            }
+        };
+        Ok((kind, counts))
+    }
+}
+
+/// Reads one in-memory text input (CSV or JSON lines, not compressed) named `label`.
+/// The same readers as for files; for tests and fuzzing.
+pub fn ingest_bytes(label: &str, bytes: &[u8], opts: &IngestOptions) -> Result<(Dataset, IngestStats), IngestError> {
+    let progress = crate::progress::NoProgress;
+    let ctx = Ctx { progress: &progress, max_errors: opts.max_errors, errors: AtomicU64::new(0), skipped: Mutex::default() };
+    let cursor: Box<dyn Read + Send + '_> = Box::new(std::io::Cursor::new(bytes));
+    let input = BufReader::new(cursor);
+    let path = Path::new(label);
+    let mut data = Dataset::new();
+    let (kind, (records, skipped)) = read_text(path, input, &ctx, opts.format, &mut data)?;
+    let stats = IngestStats {
+        files: vec![FileStats { path: path.to_path_buf(), kind, records, skipped }],
+        bytes: bytes.len() as u64,
+        skipped: ctx.skipped.into_inner().unwrap_or_else(|e| e.into_inner()),
+    };
+    Ok((data, stats))
 }
 
 /// Reads every input into one dataset. Files are read in parallel and merged in a fixed
@@ -460,15 +493,20 @@ pub fn ingest(
         (!a.stats.kind.is_profile_file(), &a.stats.path).cmp(&(!b.stats.kind.is_profile_file(), &b.stats.path))
     });
     let mut stats = IngestStats { bytes: total, ..Default::default() };
+    // Merge into the largest part rather than copying it (a users file is small, its
+    // tweets file large); the choice depends only on the inputs, so it is deterministic.
+    let base = (0..parts.len()).max_by_key(|&i| (parts[i].data.posts.len(), std::cmp::Reverse(i))).unwrap_or(0);
     let mut data = Dataset::new();
-    for (i, part) in parts.into_iter().enumerate() {
-        if i == 0 {
-            data = part.data;
-        } else {
-            data.append(&part.data);
-        }
-        stats.files.push(part.stats);
+    if !parts.is_empty() {
+        data = std::mem::take(&mut parts[base].data);
     }
+    // Profile files were sorted first: they overwrite what the base holds.
+    for (i, part) in parts.iter().enumerate() {
+        if i != base {
+            data.append(&part.data, part.stats.kind.is_profile_file());
+        }
+    }
+    stats.files = parts.into_iter().map(|p| p.stats).collect();
     stats.skipped = ctx.skipped.into_inner().unwrap_or_else(|e| e.into_inner());
     progress.finish();
     Ok((data, stats))

@@ -1,0 +1,48 @@
+//! Property tests: whatever bytes a CSV or JSON-lines input holds, the readers return a
+//! dataset or an error, never panic, and account for every record they were given.
+
+use cibscan_core::ingest::{ingest_bytes, IngestOptions};
+use proptest::prelude::*;
+
+const ARCHIVE_HEADER: &str = "\"tweetid\",\"userid\",\"user_display_name\",\"user_screen_name\",\"user_reported_location\",\"user_profile_description\",\"user_profile_url\",\"follower_count\",\"following_count\",\"account_creation_date\",\"account_language\",\"tweet_language\",\"tweet_text\",\"tweet_time\",\"tweet_client_name\",\"in_reply_to_userid\",\"in_reply_to_tweetid\",\"quoted_tweet_tweetid\",\"is_retweet\",\"retweet_userid\",\"retweet_tweetid\",\"latitude\",\"longitude\",\"quote_count\",\"reply_count\",\"like_count\",\"retweet_count\",\"hashtags\",\"urls\",\"user_mentions\",\"poll_choices\"\n";
+const GOOD_ROW: &str = "\"1229000000000000001\",\"42\",\"n\",\"s\",\"\",\"\",\"\",\"1\",\"2\",\"2020-01-01\",\"en\",\"en\",\"hi\",\"2020-02-16 10:00\",\"Web\",\"\",\"\",\"\",\"false\",\"\",\"\",\"absent\",\"absent\",\"0\",\"0\",\"0\",\"0\",\"[a]\",\"[]\",\"[]\",\"\"\n";
+const IRA_HEADER: &str = "author_id,content,region,language,publish_date,harvested_date,following,followers,updates,post_type,retweet\n";
+
+fn opts() -> IngestOptions {
+    IngestOptions { max_errors: u64::MAX, ..Default::default() }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn archive_reader_survives_any_body(body in proptest::collection::vec(any::<u8>(), 0..2000)) {
+        let mut bytes = ARCHIVE_HEADER.as_bytes().to_vec();
+        bytes.extend_from_slice(&body);
+        let _ = ingest_bytes("fuzz.csv", &bytes, &opts());
+    }
+
+    #[test]
+    fn ira_reader_survives_any_body(body in "(?s).{0,600}") {
+        let text = format!("{IRA_HEADER}{body}");
+        let _ = ingest_bytes("fuzz.csv", text.as_bytes(), &opts());
+    }
+
+    #[test]
+    fn json_reader_survives_any_line(body in "\\{(?s).{0,300}") {
+        let _ = ingest_bytes("fuzz.jsonl", body.as_bytes(), &opts());
+    }
+
+    /// Good rows around one damaged row: every good row is read, the bad one is counted.
+    #[test]
+    fn good_rows_survive_a_bad_neighbour(n_before in 0usize..5, n_after in 0usize..5, junk in "[a-z,;|]{1,40}") {
+        let mut text = String::from(ARCHIVE_HEADER);
+        for _ in 0..n_before { text.push_str(GOOD_ROW); }
+        text.push_str(&junk);
+        text.push('\n');
+        for _ in 0..n_after { text.push_str(GOOD_ROW); }
+        let (data, stats) = ingest_bytes("mixed.csv", text.as_bytes(), &opts()).unwrap();
+        prop_assert_eq!(data.posts.len(), n_before + n_after);
+        prop_assert_eq!(stats.skipped_total(), 1);
+    }
+}
