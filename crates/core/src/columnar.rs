@@ -204,18 +204,18 @@ pub fn write_parquet(d: &Dataset, path: &Path) -> Result<(), IngestError> {
         .build();
     let mut w = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(err).map_err(with_path)?;
     let mut sections = Vec::new();
-    let mut groups = 0usize;
     let mut write_section = |w: &mut ArrowWriter<std::fs::File>, name: &str, batches: Vec<RecordBatch>| {
-        let start = groups;
+        // The writer splits large batches into several row groups: count what it flushed.
+        let start = w.flushed_row_groups().len();
         for b in batches {
             if b.num_rows() == 0 {
                 continue;
             }
             w.write(&pad(&b, &schema)).map_err(err)?;
             w.flush().map_err(err)?;
-            groups += 1;
         }
-        sections.push(serde_json::json!({"name": name, "row_groups": [start, groups]}));
+        let end = w.flushed_row_groups().len();
+        sections.push(serde_json::json!({"name": name, "row_groups": [start, end]}));
         Ok::<(), IngestError>(())
     };
     write_section(&mut w, "strings", vec![strings_batch(d)]).map_err(with_path)?;
@@ -427,6 +427,8 @@ pub fn from_batches(strings: &[RecordBatch], accounts: &[RecordBatch], posts: &[
         }
         Ok(v)
     };
+    // Reserve exactly, so a reload of 100 million posts does not double its columns.
+    d.posts.reserve(posts.iter().map(RecordBatch::num_rows).sum());
     for b in posts {
         let p = &mut d.posts;
         let n = b.num_rows();
@@ -469,6 +471,7 @@ pub fn from_batches(strings: &[RecordBatch], accounts: &[RecordBatch], posts: &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use arrow_array::Float64Array;
 
     pub(crate) fn sample() -> Dataset {
         let mut d = Dataset::new();
@@ -518,6 +521,69 @@ mod tests {
         assert_eq!(data.accounts.created_ms, d.accounts.created_ms);
         assert_eq!(data.accounts.flags, d.accounts.flags);
         assert_eq!(data.strings.iter().collect::<Vec<_>>(), d.strings.iter().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn archive_tables_in_parquet_read_like_csv() {
+        // An archive tweets table as some tools write it: ids as integers, the rest text.
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("tweetid", DataType::UInt64, false),
+            Field::new("userid", DataType::Utf8, false),
+            Field::new("user_screen_name", DataType::Utf8, true),
+            Field::new("tweet_text", DataType::Utf8, true),
+            Field::new("tweet_time", DataType::Utf8, false),
+            Field::new("is_retweet", DataType::Boolean, true),
+            Field::new("retweet_tweetid", DataType::UInt64, true),
+            Field::new("hashtags", DataType::Utf8, true),
+            Field::new("like_count", DataType::Float64, true),
+        ]));
+        let cols: Vec<ArrayRef> = vec![
+            Arc::new(UInt64Array::from(vec![1229000000000000001u64, 1229000000000000002])),
+            Arc::new(StringArray::from(vec!["42", "43"])),
+            Arc::new(StringArray::from(vec![Some("a"), None])),
+            Arc::new(StringArray::from(vec!["hi #x", "RT @a: hi #x"])),
+            Arc::new(StringArray::from(vec!["2020-02-16 10:00", "2020-02-16 10:01"])),
+            Arc::new(arrow_array::BooleanArray::from(vec![Some(false), Some(true)])),
+            Arc::new(UInt64Array::from(vec![None, Some(1229000000000000001u64)])),
+            Arc::new(StringArray::from(vec!["['x']", "[x]"])),
+            Arc::new(Float64Array::from(vec![Some(3.0), None])),
+        ];
+        let batch = RecordBatch::try_new(schema.clone(), cols).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("archive_tweets.parquet");
+        let mut w = ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), schema, None).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        let (data, stats) = crate::ingest::ingest(&[path], &Default::default(), &crate::progress::NoProgress).unwrap();
+        assert_eq!(stats.files[0].kind, FileKind::ArchiveParquet);
+        assert_eq!(stats.skipped_total(), 0);
+        assert_eq!(data.posts.len(), 2);
+        assert_eq!(data.posts.kind, [PostKind::Original, PostKind::Retweet]);
+        assert_eq!(data.posts.ref_post[1], 1229000000000000001);
+        assert_eq!(data.posts.like_count[0], 3);
+        assert_eq!(data.strings.get(data.posts.hashtags.row(1)[0]), "x");
+    }
+
+    #[test]
+    fn sections_larger_than_a_row_group_round_trip() {
+        let mut d = Dataset::new();
+        // More accounts and strings than one row group holds.
+        for i in 0..(BATCH_ROWS + 10) {
+            let key = format!("u{i}");
+            let name = format!("name {i}");
+            let a = d.set_profile(&key, &ProfileRecord { screen_name: &name, ..Default::default() }, true);
+            if i % 1000 == 0 {
+                d.push_post(a, &PostRecord { id: i as u64 + 1, time_ms: i as i64, ..Default::default() });
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.parquet");
+        write_parquet(&d, &path).unwrap();
+        let (back, _) = crate::ingest::ingest(&[path], &Default::default(), &crate::progress::NoProgress).unwrap();
+        assert_eq!(back.accounts.len(), d.accounts.len());
+        assert_eq!(back.strings.len(), d.strings.len());
+        assert_eq!(back.posts.account, d.posts.account);
+        assert_eq!(back.strings.get(back.accounts.screen_name[BATCH_ROWS + 9] as StrId), format!("name {}", BATCH_ROWS + 9));
     }
 
     #[test]

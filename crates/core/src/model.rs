@@ -303,6 +303,29 @@ pub struct Posts {
 }
 
 impl Posts {
+    /// Reserves room for `n` more posts in every per-post column.
+    pub fn reserve(&mut self, n: usize) {
+        self.id.reserve_exact(n);
+        self.account.reserve_exact(n);
+        self.time_ms.reserve_exact(n);
+        self.kind.reserve_exact(n);
+        self.ref_post.reserve_exact(n);
+        self.ref_account.reserve_exact(n);
+        self.reply_post.reserve_exact(n);
+        self.reply_account.reserve_exact(n);
+        self.lang.reserve_exact(n);
+        self.client.reserve_exact(n);
+        self.text.ends.reserve_exact(n);
+        self.hashtags.ends.reserve_exact(n);
+        self.urls.ends.reserve_exact(n);
+        self.mentions.ends.reserve_exact(n);
+        self.quote_count.reserve_exact(n);
+        self.reply_count.reserve_exact(n);
+        self.like_count.reserve_exact(n);
+        self.retweet_count.reserve_exact(n);
+        self.flags.reserve_exact(n);
+    }
+
     pub fn len(&self) -> usize {
         self.id.len()
     }
@@ -488,6 +511,35 @@ impl Dataset {
     pub fn profiled_accounts(&self) -> impl Iterator<Item = AccountIdx> + '_ {
         (0..self.accounts.len() as AccountIdx)
             .filter(|&a| self.accounts.has(a, account_flags::PROFILED))
+    }
+
+    /// Releases the spare capacity that growing the columns left behind (up to half of it).
+    pub fn shrink_to_fit(&mut self) {
+        let p = &mut self.posts;
+        p.id.shrink_to_fit();
+        p.account.shrink_to_fit();
+        p.time_ms.shrink_to_fit();
+        p.kind.shrink_to_fit();
+        p.ref_post.shrink_to_fit();
+        p.ref_account.shrink_to_fit();
+        p.reply_post.shrink_to_fit();
+        p.reply_account.shrink_to_fit();
+        p.lang.shrink_to_fit();
+        p.client.shrink_to_fit();
+        p.text.buf.shrink_to_fit();
+        p.text.ends.shrink_to_fit();
+        for l in [&mut p.hashtags, &mut p.urls, &mut p.mentions] {
+            l.values.shrink_to_fit();
+            l.ends.shrink_to_fit();
+        }
+        p.quote_count.shrink_to_fit();
+        p.reply_count.shrink_to_fit();
+        p.like_count.shrink_to_fit();
+        p.retweet_count.shrink_to_fit();
+        p.geo.shrink_to_fit();
+        p.flags.shrink_to_fit();
+        self.strings.buf.shrink_to_fit();
+        self.strings.ends.shrink_to_fit();
     }
 
     /// Approximate heap size in bytes.

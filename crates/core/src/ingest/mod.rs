@@ -507,6 +507,7 @@ pub fn ingest(
         }
     }
     stats.files = parts.into_iter().map(|p| p.stats).collect();
+    data.shrink_to_fit();
     stats.skipped = ctx.skipped.into_inner().unwrap_or_else(|e| e.into_inner());
     progress.finish();
     Ok((data, stats))

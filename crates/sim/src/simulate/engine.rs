@@ -1251,6 +1251,11 @@ impl Engine<'_, '_> {
                     draft.tag(tag);
                 }
             }
+        } else if exact {
+            // A verbatim copy of the message, with its usual hashtags.
+            for tag in nr.hashtags.iter().take(2) {
+                draft.tag(tag);
+            }
         } else if !nr.hashtags.is_empty() {
             let n = self.rng.random_range(1..=3.min(nr.hashtags.len()));
             let start = self.rng.random_range(0..nr.hashtags.len());

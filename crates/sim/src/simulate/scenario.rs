@@ -583,7 +583,7 @@ impl PriorConfig {
             amplifiers: 90,
             creation_waves: strings(&["2018-11-20", "2019-01-15"]),
             hash_below_followers: 5000,
-            legacy_format: true,
+            legacy_format: false,
             style: Some(OperationConfig::gulf_style()),
         }
     }
@@ -1078,7 +1078,7 @@ fn key_comment(section: &str, key: &str) -> String {
         ("priors", "amplifiers") => "amplifier accounts per unit of scale",
         ("priors", "creation_waves") => "days on which this network's accounts were created",
         ("priors", "hash_below_followers") => "accounts with fewer followers get hashed userid, display name and screen name",
-        ("priors", "legacy_format") => "true: 2018-19 column order, True/False booleans, counts like 0.0, empty lists as empty fields",
+        ("priors", "legacy_format") => "true: a 2018-19 style release (in_reply_to_tweetid first, True/False, counts like 0.0, empty lists as empty fields, 64-hex hashes)",
         ("third_party", "operation_accounts") => "accounts of the first operation on the list",
         ("third_party", "other_operation_accounts") => "accounts of the other operations on the list",
         ("third_party", "journalists") => "journalists wrongly on the list",

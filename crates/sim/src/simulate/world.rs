@@ -1166,10 +1166,12 @@ fn op_narratives(rng: &mut Rng8, op: &OperationConfig, langs: &[(Lang, f64)], st
             let url = if domain.contains("youtube") {
                 format!("https://www.youtube.com/watch?v={}", alnum(rng, 11))
             } else if domain == "telegra.ph" {
-                format!("https://telegra.ph/{}-{}-{:02}-{:02}", capitalise(pick(rng, slug_words)), capitalise(pick(rng, slug_words)), rng.random_range(1..13), rng.random_range(1..29))
+                let (_, m, d) = time::civil_from_days(rng.random_range(start_day - 30..=end_day));
+                format!("https://telegra.ph/{}-{}-{m:02}-{d:02}", capitalise(pick(rng, slug_words)), capitalise(pick(rng, slug_words)))
             } else {
                 let w: Vec<&str> = (0..rng.random_range(3..6)).map(|_| pick(rng, slug_words)).collect();
-                format!("https://{domain}/{}/{:02}/{}-{}.html", rng.random_range(2019..2021), rng.random_range(1..13), w.join("-"), rng.random_range(1000..99999))
+                let (y, m, _) = time::civil_from_days(rng.random_range(start_day - 30..=end_day));
+                format!("https://{domain}/{y}/{m:02}/{}-{}.html", w.join("-"), rng.random_range(1000..99999))
             };
             urls.push(url);
         }
@@ -1202,9 +1204,10 @@ fn op_day_mult(rng: &mut Rng8, op: &OperationConfig, start_day: i64, end_day: i6
         .collect()
 }
 
-/// Renders every account's users-file row into the arena. With `hash`, accounts under the
-/// follower threshold get the keyed hash as userid, display name and screen name.
-fn render(world: &mut World, protos: Vec<Proto>, hash: Option<(u64, u64)>) {
+/// Renders every account's users-file row into the arena. With `hash` (key, threshold, hex),
+/// accounts under the follower threshold get the keyed hash as userid, display name and
+/// screen name.
+fn render(world: &mut World, protos: Vec<Proto>, hash: Option<(u64, u64, bool)>) {
     let mut arena = Vec::with_capacity(protos.len() * 160);
     if hash.is_some() {
         world.real_screens = protos.iter().map(|p| p.screen.as_str().into()).collect();
@@ -1215,7 +1218,11 @@ fn render(world: &mut World, protos: Vec<Proto>, hash: Option<(u64, u64)>) {
         num.clear();
         time::push_u64(&mut num, a.id);
         let hashed = match hash {
-            Some((key, threshold)) if (p.followers as u64) < threshold => Some(base64(&digest32(key, &num))),
+            // 2020 releases: base64 of a 32-byte digest; 2018-19 releases: 64 hex digits.
+            Some((key, threshold, hex)) if (p.followers as u64) < threshold => {
+                let d = digest32(key, &num);
+                Some(if hex { d.iter().map(|b| format!("{b:02x}")).collect() } else { base64(&d) })
+            }
             _ => None,
         };
         let uid: &str = match &hashed {
@@ -1369,9 +1376,9 @@ fn calibrate(world: &mut World, sc: &Scenario, scale: f64) {
     world.all_engager_ids = all.0;
     // Mention targets: the most popular accounts per language.
     let mut popular: Vec<Vec<u32>> = vec![Vec::new(); Lang::ALL.len()];
-    let mut by_pop: Vec<u32> = (0..world.accounts.len() as u32).filter(|&i| world.accounts[i as usize].kind != Kind::Operation).collect();
-    by_pop.sort_by(|&x, &y| world.accounts[y as usize].pop.total_cmp(&world.accounts[x as usize].pop).then(x.cmp(&y)));
-    for i in by_pop {
+    let mut by_pop: Vec<(f32, u32)> = (0..world.accounts.len() as u32).filter(|&i| world.accounts[i as usize].kind != Kind::Operation).map(|i| (world.accounts[i as usize].pop, i)).collect();
+    by_pop.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+    for (_, i) in by_pop {
         let l = world.accounts[i as usize].lang.index();
         if popular[l].len() < 40 {
             popular[l].push(i);
@@ -1492,7 +1499,7 @@ pub fn build_prior(sc: &Scenario, prior: &PriorConfig, main: &World, scale: f64,
         organic_cfg: sc.organic.clone(),
     };
     let key = mix64(seed ^ 0x4a5b_6c7d ^ prior.name.bytes().fold(0u64, |h, c| mix64(h ^ c as u64)));
-    render(&mut world, protos, Some((key, prior.hash_below_followers)));
+    render(&mut world, protos, Some((key, prior.hash_below_followers, prior.legacy_format)));
     let op = &world.ops[0];
     let mut planned = 0.0;
     for (k, m) in op.day_mult.iter().enumerate() {
