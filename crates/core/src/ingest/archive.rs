@@ -1,7 +1,7 @@
 //! Information Operations archive CSVs: users files (10 columns) and tweets files
 //! (31 columns, either reply-column order), by header name.
 
-use super::csvio::{for_each_record, Fields, Header};
+use super::csvio::{for_each_prepared, for_each_record, Fields, Header, Span};
 use super::{Ctx, FileKind, IngestError, Input, SkipReason};
 use crate::model::{post_flags, Dataset, PostKind, PostRecord, ProfileRecord};
 use crate::parse::{self, looks_hashed};
@@ -130,7 +130,7 @@ pub(crate) fn read_tweets(
     data: &mut Dataset,
 ) -> Result<(u64, u64), IngestError> {
     let kind = FileKind::ArchiveTweets;
-    for_each_record(
+    for_each_prepared(
         path,
         input,
         ctx,
@@ -159,9 +159,10 @@ pub(crate) fn read_tweets(
                 mentions: h.pos("user_mentions"),
             })
         },
-        |c, r, _| {
+        |c, r| tweet(c, r).map(|post| Prepared::new(r, &post)),
+        |c, r, prepared, _| {
             let key = r.at(c.profile.userid).trim_ascii();
-            let post = tweet(c, r)?;
+            let post = prepared.resolve(r);
             // Tweet rows repeat the profile; the first copy (or the users file) wins, so
             // the profile fields are only parsed for an account's first row.
             let author = match data.accounts.lookup(key) {
@@ -237,4 +238,60 @@ fn tweet<'r>(c: &TweetCols, r: &Fields<'r>) -> Result<PostRecord<'r>, Skip> {
         geo: lat.zip(lon),
         flags: if from_id { post_flags::SNOWFLAKE_TIME } else { 0 },
     })
+}
+
+/// A parsed tweet whose strings are spans of its record, so parsing can run on the
+/// splitting thread and only interning on the reading one.
+struct Prepared {
+    post: PostRecord<'static>,
+    ref_account: Option<Span>,
+    reply_account: Option<Span>,
+    lang: Span,
+    client: Span,
+    text: Span,
+    hashtags: Vec<Span>,
+    urls: Vec<Span>,
+    mentions: Vec<Span>,
+}
+
+impl Prepared {
+    fn new(r: &Fields<'_>, p: &PostRecord<'_>) -> Prepared {
+        let spans = |v: &[&str]| v.iter().map(|s| r.span(s)).collect();
+        Prepared {
+            post: PostRecord {
+                ref_account: None,
+                reply_account: None,
+                lang: "",
+                client: "",
+                text: "",
+                hashtags: Vec::new(),
+                urls: Vec::new(),
+                mentions: Vec::new(),
+                ..*p
+            },
+            ref_account: p.ref_account.map(|s| r.span(s)),
+            reply_account: p.reply_account.map(|s| r.span(s)),
+            lang: r.span(p.lang),
+            client: r.span(p.client),
+            text: r.span(p.text),
+            hashtags: spans(&p.hashtags),
+            urls: spans(&p.urls),
+            mentions: spans(&p.mentions),
+        }
+    }
+
+    fn resolve<'r>(self, r: &Fields<'r>) -> PostRecord<'r> {
+        let texts = |v: Vec<Span>| v.into_iter().map(|s| r.text(s)).collect();
+        PostRecord {
+            ref_account: self.ref_account.map(|s| r.text(s)),
+            reply_account: self.reply_account.map(|s| r.text(s)),
+            lang: r.text(self.lang),
+            client: r.text(self.client),
+            text: r.text(self.text),
+            hashtags: texts(self.hashtags),
+            urls: texts(self.urls),
+            mentions: texts(self.mentions),
+            ..self.post
+        }
+    }
 }

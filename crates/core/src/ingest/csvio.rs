@@ -18,6 +18,10 @@ fn normalise_header(h: &str) -> String {
     h.trim_start_matches('\u{feff}').trim().trim_matches('"').to_ascii_lowercase()
 }
 
+/// A byte range within one record (see [`Fields::span`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Span(u32, u32);
+
 /// Column positions by name for one file.
 pub(crate) struct Header {
     names: Vec<String>,
@@ -48,6 +52,23 @@ impl<'r> Fields<'r> {
     pub(crate) fn at(&self, i: usize) -> &'r str {
         self.get(Some(i))
     }
+
+    /// Where `part` (a slice of one of this record's fields) lies in the record, so it can
+    /// be handed between threads without the record.
+    pub(crate) fn span(&self, part: &str) -> Span {
+        let base = self.record.as_slice();
+        let start = (part.as_ptr() as usize).wrapping_sub(base.as_ptr() as usize);
+        if part.is_empty() || start > base.len() {
+            return Span(0, 0);
+        }
+        Span(start as u32, part.len() as u32)
+    }
+
+    /// The text of a span made by [`Fields::span`] on the same record.
+    pub(crate) fn text(&self, span: Span) -> &'r str {
+        let (start, end) = (span.0 as usize, span.0 as usize + span.1 as usize);
+        self.record.as_slice().get(start..end).unwrap_or("")
+    }
 }
 
 /// Where the record loop is: for building issues.
@@ -72,12 +93,25 @@ impl Pos<'_> {
 
 /// Runs `f` on every record. `f` returns `Err((reason, detail))` to skip the record.
 /// Returns (records read, records skipped).
-pub(crate) fn for_each_record<C>(
+pub(crate) fn for_each_record<C: Sync>(
     path: &Path,
     input: Input<'_>,
     ctx: &Ctx<'_>,
     on_header: impl FnOnce(&Header) -> Result<C, IngestError>,
     mut f: impl FnMut(&C, &Fields<'_>, Pos<'_>) -> Result<(), (SkipReason, String)>,
+) -> Result<(u64, u64), IngestError> {
+    for_each_prepared(path, input, ctx, on_header, |_, _| Ok(()), |c, r, (), pos| f(c, r, pos))
+}
+
+/// Like [`for_each_record`], with a `prepare` step that runs on the splitting thread: parse
+/// what needs no shared state there, so that only interning is left for `f`.
+pub(crate) fn for_each_prepared<C: Sync, P: Send>(
+    path: &Path,
+    input: Input<'_>,
+    ctx: &Ctx<'_>,
+    on_header: impl FnOnce(&Header) -> Result<C, IngestError>,
+    prepare: impl Fn(&C, &Fields<'_>) -> Result<P, (SkipReason, String)> + Sync,
+    mut f: impl FnMut(&C, &Fields<'_>, P, Pos<'_>) -> Result<(), (SkipReason, String)>,
 ) -> Result<(u64, u64), IngestError> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
     let mut rec = csv::ByteRecord::new();
@@ -91,14 +125,22 @@ pub(crate) fn for_each_record<C>(
     let cols = on_header(&header)?;
     let width = header.len();
     let (mut ok, mut skipped, mut record) = (0u64, 0u64, 0u64);
-    // Splitting records and checking UTF-8 run on their own thread, interning on this one:
-    // the two halves take similar time, so a second core nearly halves the wall time.
+    // Splitting records, checking UTF-8 and `prepare` run on their own thread, interning on
+    // this one, so a second core takes about half the work.
+    let cols = &cols;
+    let prepare = &prepare;
     std::thread::scope(|scope| -> Result<(), IngestError> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<RawRecord>>(4);
-        let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<RawRecord>>();
-        scope.spawn(move || split_records(rdr, tx, back_rx));
-        for batch in rx {
-            for raw in &batch {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<RawRecord<P>>>(4);
+        let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<RawRecord<P>>>();
+        scope.spawn(move || {
+            split_records(rdr, tx, back_rx, &|r: &mut RawRecord<P>| {
+                if r.error.is_none() && r.bad_utf8.is_none() && r.rec.len() == width {
+                    r.prepared = Some(prepare(cols, &Fields { record: &r.rec }));
+                }
+            })
+        });
+        for mut batch in rx {
+            for raw in &mut batch {
                 record += 1;
                 let pos = Pos { path, record, line: raw.line };
                 if let Some((msg, io)) = &raw.error {
@@ -118,7 +160,12 @@ pub(crate) fn for_each_record<C>(
                     ctx.skip(field_count_issue(pos, raw, width))?;
                     continue;
                 }
-                match f(&cols, &Fields { record: rec }, pos) {
+                let result = match raw.prepared.take() {
+                    Some(Ok(p)) => f(cols, &Fields { record: rec }, p, pos),
+                    Some(Err(e)) => Err(e),
+                    None => Err((SkipReason::CsvSyntax, "record was not prepared".into())),
+                };
+                match result {
                     Ok(()) => ok += 1,
                     Err((reason, detail)) => {
                         skipped += 1;
@@ -138,8 +185,7 @@ pub(crate) fn for_each_record<C>(
 const BATCH: usize = 4096;
 
 /// One record as split, before interpretation.
-#[derive(Default)]
-struct RawRecord {
+struct RawRecord<P> {
     rec: csv::StringRecord,
     /// Line where the record starts and where the next one starts.
     line: u64,
@@ -150,16 +196,33 @@ struct RawRecord {
     bad_utf8: Option<usize>,
     /// A CSV error instead of a record, and whether it was an I/O error (reading stops).
     error: Option<(String, bool)>,
+    /// What `prepare` made of a well-formed record.
+    prepared: Option<Result<P, (SkipReason, String)>>,
 }
 
-fn split_records(
+impl<P> Default for RawRecord<P> {
+    fn default() -> Self {
+        RawRecord {
+            rec: csv::StringRecord::new(),
+            line: 0,
+            end_line: 0,
+            at_end: false,
+            bad_utf8: None,
+            error: None,
+            prepared: None,
+        }
+    }
+}
+
+fn split_records<P>(
     mut rdr: csv::Reader<Input<'_>>,
-    tx: std::sync::mpsc::SyncSender<Vec<RawRecord>>,
-    back: std::sync::mpsc::Receiver<Vec<RawRecord>>,
+    tx: std::sync::mpsc::SyncSender<Vec<RawRecord<P>>>,
+    back: std::sync::mpsc::Receiver<Vec<RawRecord<P>>>,
+    prepare: &dyn Fn(&mut RawRecord<P>),
 ) {
     // One record of lookahead, so the last record of the input is known to be the last
     // (a short last record is a truncated file, not a malformed row).
-    let mut carry: Option<RawRecord> = None;
+    let mut carry: Option<RawRecord<P>> = None;
     loop {
         let mut batch = back.try_recv().unwrap_or_default();
         let mut n = 0;
@@ -180,6 +243,7 @@ fn split_records(
             r.line = rdr.position().line();
             r.error = None;
             r.bad_utf8 = None;
+            r.prepared = None;
             match rdr.read_record(&mut r.rec) {
                 Ok(false) => {
                     if n > 0 {
@@ -220,13 +284,16 @@ fn split_records(
         if n == BATCH + 1 {
             carry = batch.pop();
         }
+        for r in &mut batch {
+            prepare(r);
+        }
         if (!batch.is_empty() && tx.send(batch).is_err()) || stop {
             return;
         }
     }
 }
 
-fn field_count_issue(pos: Pos<'_>, raw: &RawRecord, width: usize) -> RecordIssue {
+fn field_count_issue<P>(pos: Pos<'_>, raw: &RawRecord<P>, width: usize) -> RecordIssue {
     let (n, line, end_line) = (raw.rec.len(), raw.line, raw.end_line);
     let detail = if end_line > line + 1 {
         format!("{n} fields, header has {width}; the record spans lines {line}-{end_line}: an unbalanced quote?")
