@@ -174,7 +174,8 @@ fn run(cli: Cli) -> Result<()> {
             let rows = cibscan_core::baseline::flag_retweeters(&data, min_retweets);
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
             let path = out.join("accounts.csv");
-            cibscan_core::output::write_accounts(&path, &rows).with_context(|| format!("writing {}", path.display()))?;
+            cibscan_core::output::write_accounts(&path, &rows)
+                .with_context(|| format!("writing {}", path.display()))?;
             let flagged = rows.iter().filter(|r| !r.network_id.is_empty()).count();
             println!("{flagged} of {} accounts flagged; wrote {}", rows.len(), path.display());
         }

@@ -141,7 +141,12 @@ fn broken_files_give_file_line_reason_and_counts() {
     let d = dir.path();
 
     // Garbage lines between good rows.
-    let text = format!("{HEADER}{}garbage line\n{}\"x\",\"42\",\"a\",\"t\",\"2020-02-16 10:00\",\"false\",\"[]\",\"0\"\n{}", row(1, "a"), row(2, "b"), row(3, "c"));
+    let text = format!(
+        "{HEADER}{}garbage line\n{}\"x\",\"42\",\"a\",\"t\",\"2020-02-16 10:00\",\"false\",\"[]\",\"0\"\n{}",
+        row(1, "a"),
+        row(2, "b"),
+        row(3, "c")
+    );
     let (ok, s, err) = broken(&write(d, "garbage.csv", text.as_bytes()), &[]);
     assert!(ok, "{err}");
     let s = s.unwrap();
@@ -243,7 +248,11 @@ fn real_archive_users_files_read_completely() {
             .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(&format!("{campaign}_")))
             .unwrap();
         let s = summary_of(&name);
-        assert_eq!((s["accounts"].as_u64(), s["hashed_accounts"].as_u64()), (Some(accounts), Some(hashed)), "{campaign}");
+        assert_eq!(
+            (s["accounts"].as_u64(), s["hashed_accounts"].as_u64()),
+            (Some(accounts), Some(hashed)),
+            "{campaign}"
+        );
         assert_eq!(s["skipped"], serde_json::json!({}), "{campaign}");
     }
 }

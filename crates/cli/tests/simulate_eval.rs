@@ -24,8 +24,17 @@ fn simulate(dir: &Path, seed: &str, scale: &str) {
 fn oracle(truth_dir: &Path, out: &Path) {
     let mut r = csv::Reader::from_path(truth_dir.join("truth.csv")).unwrap();
     let mut w = csv::Writer::from_path(out.join("accounts.csv")).unwrap();
-    w.write_record(["account_id", "screen_name", "network_id", "role", "coordination_score", "inauthenticity_score", "posts", "signals"])
-        .unwrap();
+    w.write_record([
+        "account_id",
+        "screen_name",
+        "network_id",
+        "role",
+        "coordination_score",
+        "inauthenticity_score",
+        "posts",
+        "signals",
+    ])
+    .unwrap();
     for rec in r.records() {
         let rec = rec.unwrap();
         let (id, op, role) = (&rec[0], &rec[2], &rec[3]);
@@ -65,7 +74,14 @@ fn simulate_ingest_baseline_and_oracle_eval() {
     let base = tmp.path().join("baseline");
     let out = cibscan().args(["-q", "baseline"]).arg(&platform).arg("--out").arg(&base).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let e = run_json(&["eval".as_ref(), "--json".as_ref(), "--truth".as_ref(), sim.as_os_str(), "--result".as_ref(), base.as_os_str()]);
+    let e = run_json(&[
+        "eval".as_ref(),
+        "--json".as_ref(),
+        "--truth".as_ref(),
+        sim.as_os_str(),
+        "--result".as_ref(),
+        base.as_os_str(),
+    ]);
     let ops = e["operations"].as_array().unwrap();
     assert!(ops.len() >= 2, "{e}");
     let best_f1 = ops.iter().map(|o| o["f1"].as_f64().unwrap()).fold(0.0, f64::max);
@@ -77,7 +93,14 @@ fn simulate_ingest_baseline_and_oracle_eval() {
     let orc = tmp.path().join("oracle");
     std::fs::create_dir_all(&orc).unwrap();
     oracle(&sim, &orc);
-    let e = run_json(&["eval".as_ref(), "--json".as_ref(), "--truth".as_ref(), sim.as_os_str(), "--result".as_ref(), orc.as_os_str()]);
+    let e = run_json(&[
+        "eval".as_ref(),
+        "--json".as_ref(),
+        "--truth".as_ref(),
+        sim.as_os_str(),
+        "--result".as_ref(),
+        orc.as_os_str(),
+    ]);
     for o in e["operations"].as_array().unwrap() {
         assert_eq!(o["f1"].as_f64(), Some(1.0), "{o}");
     }
@@ -110,13 +133,20 @@ fn simulate_rejects_bad_scale_and_scenario() {
     assert!(!out.status.success());
     let bad = tmp.path().join("bad.toml");
     std::fs::write(&bad, "no_such_key = 3\n").unwrap();
-    let out = cibscan().args(["simulate", "--scenario"]).arg(&bad).arg("--out").arg(tmp.path().join("y")).output().unwrap();
+    let out =
+        cibscan().args(["simulate", "--scenario"]).arg(&bad).arg("--out").arg(tmp.path().join("y")).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml"));
     // The printed default scenario parses back.
     let out = cibscan().args(["simulate", "--print-default-scenario"]).output().unwrap();
     let def = tmp.path().join("default.toml");
     std::fs::write(&def, &out.stdout).unwrap();
-    let out = cibscan().args(["-q", "simulate", "--scale", "0.02", "--scenario"]).arg(&def).arg("--out").arg(tmp.path().join("z")).output().unwrap();
+    let out = cibscan()
+        .args(["-q", "simulate", "--scale", "0.02", "--scenario"])
+        .arg(&def)
+        .arg("--out")
+        .arg(tmp.path().join("z"))
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -249,7 +249,10 @@ pub(crate) fn read_parquet(
         Some(m) => {
             let info: serde_json::Value = serde_json::from_str(&m).map_err(|e| perr(&e))?;
             if info["version"].as_u64() != Some(FORMAT_VERSION as u64) {
-                return Err(perr(&format!("dataset format version {} (this cibscan reads {FORMAT_VERSION})", info["version"])));
+                return Err(perr(&format!(
+                    "dataset format version {} (this cibscan reads {FORMAT_VERSION})",
+                    info["version"]
+                )));
             }
             let mut sections = std::collections::HashMap::new();
             for s in info["sections"].as_array().into_iter().flatten() {
@@ -261,13 +264,11 @@ pub(crate) fn read_parquet(
                 let Some(groups) = sections.get(name).cloned() else {
                     return Err(perr(&format!("section {name} missing")));
                 };
-                let file = std::fs::File::open(path).map_err(|e| IngestError::Io { path: path.to_path_buf(), source: e })?;
+                let file =
+                    std::fs::File::open(path).map_err(|e| IngestError::Io { path: path.to_path_buf(), source: e })?;
                 let b = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| perr(&e))?;
-                let roots: Vec<usize> = schema
-                    .fields()
-                    .iter()
-                    .filter_map(|f| b.schema().index_of(f.name()).ok())
-                    .collect();
+                let roots: Vec<usize> =
+                    schema.fields().iter().filter_map(|f| b.schema().index_of(f.name()).ok()).collect();
                 let mask = ProjectionMask::roots(b.parquet_schema(), roots);
                 let reader = b
                     .with_projection(mask)
@@ -291,11 +292,7 @@ pub(crate) fn read_parquet(
 }
 
 /// An archive table in Parquet: cast every column to text and read it as CSV would be.
-fn read_archive_parquet(
-    path: &Path,
-    ctx: &Ctx<'_>,
-    data: &mut Dataset,
-) -> Result<(FileKind, (u64, u64)), IngestError> {
+fn read_archive_parquet(path: &Path, ctx: &Ctx<'_>, data: &mut Dataset) -> Result<(FileKind, (u64, u64)), IngestError> {
     let perr = |e: &dyn std::fmt::Display| IngestError::Parquet { path: path.to_path_buf(), detail: e.to_string() };
     let file = std::fs::File::open(path).map_err(|e| IngestError::Io { path: path.to_path_buf(), source: e })?;
     let reader = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| perr(&e))?.build().map_err(|e| perr(&e))?;
@@ -323,16 +320,17 @@ fn read_archive_parquet(
     let cursor: Box<dyn std::io::Read + Send> = Box::new(std::io::Cursor::new(csv_bytes));
     let mut input = std::io::BufReader::new(cursor);
     let kind = crate::ingest::sniff_csv_kind(path, &mut input)?;
-    let counts = match kind {
-        FileKind::ArchiveTweets => crate::ingest::archive_tweets(path, input, ctx, data)?,
-        FileKind::ArchiveUsers => crate::ingest::archive_users(path, input, ctx, data)?,
-        other => {
-            return Err(IngestError::UnknownFormat {
+    let counts =
+        match kind {
+            FileKind::ArchiveTweets => crate::ingest::archive_tweets(path, input, ctx, data)?,
+            FileKind::ArchiveUsers => crate::ingest::archive_users(path, input, ctx, data)?,
+            other => return Err(IngestError::UnknownFormat {
                 path: path.to_path_buf(),
-                detail: format!("Parquet with {other:?} columns: only archive tweets/users tables and cibscan datasets are read"),
-            })
-        }
-    };
+                detail: format!(
+                    "Parquet with {other:?} columns: only archive tweets/users tables and cibscan datasets are read"
+                ),
+            }),
+        };
     Ok((FileKind::ArchiveParquet, counts))
 }
 
@@ -367,7 +365,11 @@ fn list_into(out: &mut ListColumn, a: &dyn Array, bound: usize) -> Result<(), St
 
 /// Rebuilds a dataset from its three tables (as written by [`write_parquet`]). Checks that
 /// every id is in range, so a damaged file is an error, not a later panic.
-pub fn from_batches(strings: &[RecordBatch], accounts: &[RecordBatch], posts: &[RecordBatch]) -> Result<Dataset, String> {
+pub fn from_batches(
+    strings: &[RecordBatch],
+    accounts: &[RecordBatch],
+    posts: &[RecordBatch],
+) -> Result<Dataset, String> {
     let mut d = Dataset::new();
     for b in strings {
         let s = col(b, "string")?.as_string::<i32>();
@@ -494,7 +496,14 @@ mod tests {
         );
         d.push_post(
             a,
-            &PostRecord { id: 8, time_ms: 2000, kind: PostKind::Retweet, ref_post: 7, ref_account: Some("99"), ..Default::default() },
+            &PostRecord {
+                id: 8,
+                time_ms: 2000,
+                kind: PostKind::Retweet,
+                ref_post: 7,
+                ref_account: Some("99"),
+                ..Default::default()
+            },
         );
         d
     }
@@ -583,7 +592,10 @@ mod tests {
         assert_eq!(back.accounts.len(), d.accounts.len());
         assert_eq!(back.strings.len(), d.strings.len());
         assert_eq!(back.posts.account, d.posts.account);
-        assert_eq!(back.strings.get(back.accounts.screen_name[BATCH_ROWS + 9] as StrId), format!("name {}", BATCH_ROWS + 9));
+        assert_eq!(
+            back.strings.get(back.accounts.screen_name[BATCH_ROWS + 9] as StrId),
+            format!("name {}", BATCH_ROWS + 9)
+        );
     }
 
     #[test]

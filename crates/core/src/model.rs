@@ -487,15 +487,9 @@ impl Dataset {
         posts.lang.push(lang);
         posts.client.push(client);
         posts.text.push(r.text);
-        posts
-            .hashtags
-            .push_row(r.hashtags.iter().filter(|t| !t.is_empty()).map(|t| strings.intern(t)));
-        posts
-            .urls
-            .push_row(r.urls.iter().filter(|u| !u.is_empty()).map(|u| strings.intern(u)));
-        posts
-            .mentions
-            .push_row(r.mentions.iter().filter(|m| !m.is_empty()).map(|m| accounts.intern(m)));
+        posts.hashtags.push_row(r.hashtags.iter().filter(|t| !t.is_empty()).map(|t| strings.intern(t)));
+        posts.urls.push_row(r.urls.iter().filter(|u| !u.is_empty()).map(|u| strings.intern(u)));
+        posts.mentions.push_row(r.mentions.iter().filter(|m| !m.is_empty()).map(|m| accounts.intern(m)));
         posts.quote_count.push(r.quote_count);
         posts.reply_count.push(r.reply_count);
         posts.like_count.push(r.like_count);
@@ -509,8 +503,7 @@ impl Dataset {
     /// Accounts with a profile (users-file rows or authors), as opposed to accounts that
     /// are only referenced (retweeted, replied to, mentioned).
     pub fn profiled_accounts(&self) -> impl Iterator<Item = AccountIdx> + '_ {
-        (0..self.accounts.len() as AccountIdx)
-            .filter(|&a| self.accounts.has(a, account_flags::PROFILED))
+        (0..self.accounts.len() as AccountIdx).filter(|&a| self.accounts.has(a, account_flags::PROFILED))
     }
 
     /// Releases the spare capacity that growing the columns left behind (up to half of it).

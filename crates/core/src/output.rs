@@ -7,8 +7,16 @@ use std::io::Write;
 use std::path::Path;
 
 /// The header of `accounts.csv`.
-pub const ACCOUNTS_HEADER: [&str; 8] =
-    ["account_id", "screen_name", "network_id", "role", "coordination_score", "inauthenticity_score", "posts", "signals"];
+pub const ACCOUNTS_HEADER: [&str; 8] = [
+    "account_id",
+    "screen_name",
+    "network_id",
+    "role",
+    "coordination_score",
+    "inauthenticity_score",
+    "posts",
+    "signals",
+];
 
 /// One row of `accounts.csv`.
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -79,11 +79,7 @@ pub fn parse_list(s: &str) -> Result<Vec<&str>, SkipReason> {
     if s.is_empty() {
         return Ok(Vec::new());
     }
-    let inner = s
-        .strip_prefix('[')
-        .and_then(|r| r.strip_suffix(']'))
-        .ok_or(SkipReason::BadList)?
-        .trim_ascii();
+    let inner = s.strip_prefix('[').and_then(|r| r.strip_suffix(']')).ok_or(SkipReason::BadList)?.trim_ascii();
     if inner.is_empty() {
         return Ok(Vec::new());
     }
@@ -257,9 +253,7 @@ pub fn looks_hashed(s: &str) -> bool {
 
 /// Unix milliseconds as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn format_time(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_default()
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string()).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@ use proptest::prelude::*;
 
 const ARCHIVE_HEADER: &str = "\"tweetid\",\"userid\",\"user_display_name\",\"user_screen_name\",\"user_reported_location\",\"user_profile_description\",\"user_profile_url\",\"follower_count\",\"following_count\",\"account_creation_date\",\"account_language\",\"tweet_language\",\"tweet_text\",\"tweet_time\",\"tweet_client_name\",\"in_reply_to_userid\",\"in_reply_to_tweetid\",\"quoted_tweet_tweetid\",\"is_retweet\",\"retweet_userid\",\"retweet_tweetid\",\"latitude\",\"longitude\",\"quote_count\",\"reply_count\",\"like_count\",\"retweet_count\",\"hashtags\",\"urls\",\"user_mentions\",\"poll_choices\"\n";
 const GOOD_ROW: &str = "\"1229000000000000001\",\"42\",\"n\",\"s\",\"\",\"\",\"\",\"1\",\"2\",\"2020-01-01\",\"en\",\"en\",\"hi\",\"2020-02-16 10:00\",\"Web\",\"\",\"\",\"\",\"false\",\"\",\"\",\"absent\",\"absent\",\"0\",\"0\",\"0\",\"0\",\"[a]\",\"[]\",\"[]\",\"\"\n";
-const IRA_HEADER: &str = "author_id,content,region,language,publish_date,harvested_date,following,followers,updates,post_type,retweet\n";
+const IRA_HEADER: &str =
+    "author_id,content,region,language,publish_date,harvested_date,following,followers,updates,post_type,retweet\n";
 
 fn opts() -> IngestOptions {
     IngestOptions { max_errors: u64::MAX, ..Default::default() }

@@ -100,20 +100,11 @@ pub struct TruthRecord {
 impl TruthRecord {
     /// A legitimate account of the given kind.
     pub fn legitimate(userid: impl Into<String>, kind: impl Into<String>) -> Self {
-        Self {
-            userid: userid.into(),
-            kind: kind.into(),
-            operation: None,
-            role: None,
-        }
+        Self { userid: userid.into(), kind: kind.into(), operation: None, role: None }
     }
 
     /// An operation account.
-    pub fn operation(
-        userid: impl Into<String>,
-        operation: impl Into<String>,
-        role: Option<&str>,
-    ) -> Self {
+    pub fn operation(userid: impl Into<String>, operation: impl Into<String>, role: Option<&str>) -> Self {
         Self {
             userid: userid.into(),
             kind: OPERATION_KIND.to_string(),
@@ -134,11 +125,7 @@ pub struct ResultRecord {
 }
 
 impl ResultRecord {
-    pub fn new(
-        account_id: impl Into<String>,
-        network_id: Option<&str>,
-        role: Option<&str>,
-    ) -> Self {
+    pub fn new(account_id: impl Into<String>, network_id: Option<&str>, role: Option<&str>) -> Self {
         Self {
             account_id: account_id.into(),
             network_id: network_id.map(str::to_string),
@@ -265,18 +252,9 @@ pub enum EvalError {
     #[error("{}: cannot read the CSV header: {reason}", .path.display())]
     Header { path: PathBuf, reason: String },
     #[error("{}: missing required column `{column}` (header is `{found}`)", .path.display())]
-    MissingColumn {
-        path: PathBuf,
-        column: &'static str,
-        found: String,
-    },
+    MissingColumn { path: PathBuf, column: &'static str, found: String },
     #[error("{}: record {record}{}: {reason}", .path.display(), line_suffix(*.line))]
-    Record {
-        path: PathBuf,
-        record: u64,
-        line: Option<u64>,
-        reason: String,
-    },
+    Record { path: PathBuf, record: u64, line: Option<u64>, reason: String },
 }
 
 fn line_suffix(line: Option<u64>) -> String {
@@ -306,14 +284,11 @@ pub fn read_truth(path: &Path) -> Result<Vec<TruthRecord>, EvalError> {
     let mut out = Vec::new();
     for_each_record(&path, &mut reader, |rec| {
         let userid = field(rec, Some(c_user)).ok_or("empty `userid`")?;
-        let kind = field(rec, Some(c_kind))
-            .ok_or_else(|| format!("account `{userid}` has an empty `kind`"))?;
+        let kind = field(rec, Some(c_kind)).ok_or_else(|| format!("account `{userid}` has an empty `kind`"))?;
         let operation = field(rec, c_op);
         match (kind == OPERATION_KIND, operation) {
             (true, None) => {
-                return Err(format!(
-                    "account `{userid}` has kind `{OPERATION_KIND}` but no operation name"
-                ))
+                return Err(format!("account `{userid}` has kind `{OPERATION_KIND}` but no operation name"))
             }
             (false, Some(op)) => {
                 return Err(format!(
@@ -370,23 +345,15 @@ fn resolve(path: &Path, default_file: &str) -> PathBuf {
 }
 
 fn open_csv(path: &Path) -> Result<(csv::Reader<File>, csv::StringRecord), EvalError> {
-    let file = File::open(path).map_err(|source| EvalError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(file);
+    let file = File::open(path).map_err(|source| EvalError::Io { path: path.to_path_buf(), source })?;
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(file);
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
             return Err(if e.is_io_error() {
                 io_error(path, e)
             } else {
-                EvalError::Header {
-                    path: path.to_path_buf(),
-                    reason: e.to_string(),
-                }
+                EvalError::Header { path: path.to_path_buf(), reason: e.to_string() }
             })
         }
     };
@@ -395,30 +362,16 @@ fn open_csv(path: &Path) -> Result<(csv::Reader<File>, csv::StringRecord), EvalE
 
 fn io_error(path: &Path, e: csv::Error) -> EvalError {
     match e.into_kind() {
-        csv::ErrorKind::Io(source) => EvalError::Io {
-            path: path.to_path_buf(),
-            source,
-        },
-        other => EvalError::Header {
-            path: path.to_path_buf(),
-            reason: format!("{other:?}"),
-        },
+        csv::ErrorKind::Io(source) => EvalError::Io { path: path.to_path_buf(), source },
+        other => EvalError::Header { path: path.to_path_buf(), reason: format!("{other:?}") },
     }
 }
 
 fn find_column(headers: &csv::StringRecord, name: &str) -> Option<usize> {
-    headers.iter().position(|h| {
-        h.trim_start_matches('\u{feff}')
-            .trim()
-            .eq_ignore_ascii_case(name)
-    })
+    headers.iter().position(|h| h.trim_start_matches('\u{feff}').trim().eq_ignore_ascii_case(name))
 }
 
-fn require_column(
-    path: &Path,
-    headers: &csv::StringRecord,
-    column: &'static str,
-) -> Result<usize, EvalError> {
+fn require_column(path: &Path, headers: &csv::StringRecord, column: &'static str) -> Result<usize, EvalError> {
     find_column(headers, column).ok_or_else(|| EvalError::MissingColumn {
         path: path.to_path_buf(),
         column,
@@ -428,18 +381,12 @@ fn require_column(
 
 /// The trimmed field at `idx`, `None` if the column is absent or the field empty.
 fn field(rec: &csv::StringRecord, idx: Option<usize>) -> Option<&str> {
-    idx.and_then(|i| rec.get(i))
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+    idx.and_then(|i| rec.get(i)).map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// Calls `f` on every data record; a CSV error or an `Err(reason)` from `f` becomes an
 /// [`EvalError`] carrying the path, the 1-based record number and the line.
-fn for_each_record<F, E>(
-    path: &Path,
-    reader: &mut csv::Reader<File>,
-    mut f: F,
-) -> Result<(), EvalError>
+fn for_each_record<F, E>(path: &Path, reader: &mut csv::Reader<File>, mut f: F) -> Result<(), EvalError>
 where
     F: FnMut(&csv::StringRecord) -> Result<(), E>,
     E: Into<String>,
@@ -467,22 +414,15 @@ where
                 }
                 let line = e.position().map(|p| p.line());
                 let reason = match e.kind() {
-                    csv::ErrorKind::UnequalLengths {
-                        expected_len, len, ..
-                    } => format!(
-                        "malformed record: {len} field(s) where the header has {expected_len}"
-                    ),
+                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                        format!("malformed record: {len} field(s) where the header has {expected_len}")
+                    }
                     csv::ErrorKind::Utf8 { err, .. } => {
                         format!("invalid UTF-8 in field {}", err.field() + 1)
                     }
                     _ => format!("malformed record: {e}"),
                 };
-                return Err(EvalError::Record {
-                    path: path.to_path_buf(),
-                    record: number,
-                    line,
-                    reason,
-                });
+                return Err(EvalError::Record { path: path.to_path_buf(), record: number, line, reason });
             }
         }
     }
@@ -592,17 +532,10 @@ pub fn evaluate_records(truth: &[TruthRecord], result: &[ResultRecord]) -> EvalR
     }
 
     // Network -> operation assignment.
-    let assignment: BTreeMap<&str, Option<&str>> = networks
-        .iter()
-        .map(|(&id, t)| (id, assign_network(t)))
-        .collect();
+    let assignment: BTreeMap<&str, Option<&str>> = networks.iter().map(|(&id, t)| (id, assign_network(t))).collect();
 
     // Per-account pass: operation tallies, kind tallies, clustering labels, roles.
-    let network_of = |id: &str| {
-        predicted
-            .get(id)
-            .and_then(|r| non_empty(r.network_id.as_ref()))
-    };
+    let network_of = |id: &str| predicted.get(id).and_then(|r| non_empty(r.network_id.as_ref()));
     let mut operations: BTreeMap<&str, OperationTally> = BTreeMap::new();
     let mut kinds: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
     let mut all_labels: Vec<(TrueClass, PredCluster)> = Vec::with_capacity(accounts.len());
@@ -622,21 +555,14 @@ pub fn evaluate_records(truth: &[TruthRecord], result: &[ResultRecord]) -> EvalR
                 let tally = operations.entry(op).or_default();
                 tally.accounts += 1;
                 all_labels.push((TrueClass::Operation(op), pred));
-                op_labels.push((
-                    op,
-                    network.map_or(PredCluster::Singleton(i), PredCluster::Network),
-                ));
+                op_labels.push((op, network.map_or(PredCluster::Singleton(i), PredCluster::Network)));
                 let Some(n) = network else { continue };
                 tally.detected += 1;
                 detected_operation_accounts += 1;
                 let own = assignment.get(n).copied().flatten() == Some(op);
-                if let (true, true, Some(true_role)) =
-                    (own, result_has_roles, non_empty(t.role.as_ref()))
-                {
+                if let (true, true, Some(true_role)) = (own, result_has_roles, non_empty(t.role.as_ref())) {
                     tally.role_scored += 1;
-                    let predicted_role = predicted
-                        .get(t.userid.as_str())
-                        .and_then(|r| non_empty(r.role.as_ref()));
+                    let predicted_role = predicted.get(t.userid.as_str()).and_then(|r| non_empty(r.role.as_ref()));
                     if predicted_role.is_some_and(|p| p.eq_ignore_ascii_case(true_role)) {
                         tally.role_correct += 1;
                     }
@@ -711,10 +637,7 @@ pub fn evaluate_records(truth: &[TruthRecord], result: &[ResultRecord]) -> EvalR
         .collect();
     let legitimate_accounts: u64 = false_positives.iter().map(|k| k.accounts).sum();
     let false_positive_accounts: u64 = false_positives.iter().map(|k| k.flagged).sum();
-    let organic_false_positive_rate = false_positives
-        .iter()
-        .find(|k| k.kind == "organic")
-        .map(|k| k.rate);
+    let organic_false_positive_rate = false_positives.iter().find(|k| k.kind == "organic").map(|k| k.rate);
 
     let all = cluster_agreement(all_labels);
     let ops = cluster_agreement(op_labels);
@@ -793,9 +716,7 @@ pub struct ClusterAgreement {
 /// both scores are exactly `1.0`. Otherwise, if `MI = 0` (e.g. one side a single cluster
 /// and the other not), NMI is `0.0`. ARI can be negative (down to −0.5); NMI is clamped to
 /// `[0, 1]`.
-pub fn cluster_agreement<A: Ord, B: Ord>(
-    pairs: impl IntoIterator<Item = (A, B)>,
-) -> ClusterAgreement {
+pub fn cluster_agreement<A: Ord, B: Ord>(pairs: impl IntoIterator<Item = (A, B)>) -> ClusterAgreement {
     let pairs: Vec<(A, B)> = pairs.into_iter().collect();
     let n = pairs.len() as u64;
 
@@ -812,10 +733,7 @@ pub fn cluster_agreement<A: Ord, B: Ord>(
     for (i, v) in pred_ids.values_mut().enumerate() {
         *v = i;
     }
-    let mut cells: Vec<(usize, usize)> = pairs
-        .iter()
-        .map(|(a, b)| (true_ids[a], pred_ids[b]))
-        .collect();
+    let mut cells: Vec<(usize, usize)> = pairs.iter().map(|(a, b)| (true_ids[a], pred_ids[b])).collect();
     cells.sort_unstable();
 
     let mut rows = vec![0u64; true_ids.len()];
@@ -847,11 +765,7 @@ pub fn cluster_agreement<A: Ord, B: Ord>(
     // ARI: numerator exact in i128, denominator exact in u128 (> 0 here).
     let num = 2 * (tp as i128 * tn as i128 - fn_ as i128 * fp as i128);
     let den = (tp + fn_) * (fn_ + tn) + (tp + fp) * (fp + tn);
-    let ari = if den == 0 {
-        0.0
-    } else {
-        num as f64 / den as f64
-    };
+    let ari = if den == 0 { 0.0 } else { num as f64 / den as f64 };
 
     // NMI.
     let nf = n as f64;
@@ -878,11 +792,7 @@ pub fn cluster_agreement<A: Ord, B: Ord>(
         .sum::<f64>()
         .max(0.0);
     let normaliser = (h_true + h_pred) / 2.0;
-    let nmi = if mi <= 0.0 || normaliser <= 0.0 {
-        0.0
-    } else {
-        (mi / normaliser).clamp(0.0, 1.0)
-    };
+    let nmi = if mi <= 0.0 || normaliser <= 0.0 { 0.0 } else { (mi / normaliser).clamp(0.0, 1.0) };
     ClusterAgreement { ari, nmi }
 }
 
@@ -897,11 +807,7 @@ enum Align {
 }
 
 /// Writes an aligned table: two spaces between columns, no trailing spaces.
-fn write_table(
-    f: &mut fmt::Formatter<'_>,
-    header: &[(&str, Align)],
-    rows: &[Vec<String>],
-) -> fmt::Result {
+fn write_table(f: &mut fmt::Formatter<'_>, header: &[(&str, Align)], rows: &[Vec<String>]) -> fmt::Result {
     let mut widths: Vec<usize> = header.iter().map(|(h, _)| h.chars().count()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -997,14 +903,7 @@ impl fmt::Display for EvalReport {
         let mut rows: Vec<Vec<String>> = self
             .false_positives
             .iter()
-            .map(|k| {
-                vec![
-                    k.kind.clone(),
-                    k.accounts.to_string(),
-                    k.flagged.to_string(),
-                    fmt_ratio(k.rate),
-                ]
-            })
+            .map(|k| vec![k.kind.clone(), k.accounts.to_string(), k.flagged.to_string(), fmt_ratio(k.rate)])
             .collect();
         rows.push(vec![
             "all legitimate".to_string(),
@@ -1012,16 +911,7 @@ impl fmt::Display for EvalReport {
             self.false_positive_accounts.to_string(),
             fmt_ratio(self.legitimate_false_positive_rate),
         ]);
-        write_table(
-            f,
-            &[
-                ("kind", Left),
-                ("accounts", Right),
-                ("flagged", Right),
-                ("rate", Right),
-            ],
-            &rows,
-        )?;
+        write_table(f, &[("kind", Left), ("accounts", Right), ("flagged", Right), ("rate", Right)], &rows)?;
 
         writeln!(f)?;
         writeln!(f, "Agreement")?;
@@ -1032,23 +922,11 @@ impl fmt::Display for EvalReport {
         let rows = vec![
             vec!["ARI (all accounts)".to_string(), fmt_ratio(self.ari)],
             vec!["NMI (all accounts)".to_string(), fmt_ratio(self.nmi)],
-            vec![
-                "ARI (operation accounts)".to_string(),
-                fmt_ratio(self.ari_operations),
-            ],
-            vec![
-                "NMI (operation accounts)".to_string(),
-                fmt_ratio(self.nmi_operations),
-            ],
+            vec!["ARI (operation accounts)".to_string(), fmt_ratio(self.ari_operations)],
+            vec!["NMI (operation accounts)".to_string(), fmt_ratio(self.nmi_operations)],
             vec!["role accuracy".to_string(), role],
-            vec![
-                "detection precision".to_string(),
-                fmt_ratio(self.detection_precision),
-            ],
-            vec![
-                "detection recall".to_string(),
-                fmt_ratio(self.detection_recall),
-            ],
+            vec!["detection precision".to_string(), fmt_ratio(self.detection_precision)],
+            vec!["detection recall".to_string(), fmt_ratio(self.detection_recall)],
         ];
         write_table(f, &[("metric", Left), ("value", Left)], &rows)?;
 
@@ -1141,9 +1019,7 @@ mod tests {
     }
 
     fn oracle(truth: &[TruthRecord]) -> Vec<ResultRecord> {
-        result_by(truth, true, |t| {
-            t.operation.as_ref().map(|o| format!("N-{o}"))
-        })
+        result_by(truth, true, |t| t.operation.as_ref().map(|o| format!("N-{o}")))
     }
 
     fn op<'a>(r: &'a EvalReport, name: &str) -> &'a OperationScore {
@@ -1182,8 +1058,7 @@ mod tests {
         assert!(close(s.ari, 1.0 / 6.0), "{}", s.ari);
         // MI = 2/5 ln(5*2/(2*3)) + 1/5 ln(5/(3*3)) + 2/5 ln(5*2/(3*2));
         // H(U) = H(V) = -(2/5 ln 2/5 + 3/5 ln 3/5).
-        let mi =
-            0.4 * (10.0f64 / 6.0).ln() + 0.2 * (5.0f64 / 9.0).ln() + 0.4 * (10.0f64 / 6.0).ln();
+        let mi = 0.4 * (10.0f64 / 6.0).ln() + 0.2 * (5.0f64 / 9.0).ln() + 0.4 * (10.0f64 / 6.0).ln();
         let h = -(0.4 * 0.4f64.ln() + 0.6 * 0.6f64.ln());
         assert!(close(s.nmi, mi / h), "{} vs {}", s.nmi, mi / h);
     }
@@ -1239,9 +1114,7 @@ mod tests {
         // (index - expected) / (max - expected) form and an O(n^2) pair enumeration.
         let mut state = 12345u64;
         let mut next = |m: u64| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (state >> 33) % m
         };
         for round in 0..20 {
@@ -1265,11 +1138,7 @@ mod tests {
             let max = (sa + sb) / 2.0;
             if max != expected {
                 let ari = (index - expected) / (max - expected);
-                assert!(
-                    (s.ari - ari).abs() < 1e-9,
-                    "round {round}: {} vs {ari}",
-                    s.ari
-                );
+                assert!((s.ari - ari).abs() < 1e-9, "round {round}: {} vs {ari}", s.ari);
             }
             // brute-force pair agreement: tp counts pairs together on both sides
             let mut tp = 0u64;
@@ -1297,16 +1166,10 @@ mod tests {
         }
         assert_eq!(op(&r, "alpha").accounts, 6);
         assert_eq!(op(&r, "beta").true_positives, 4);
-        assert_eq!(
-            (r.ari, r.nmi, r.ari_operations, r.nmi_operations),
-            (1.0, 1.0, 1.0, 1.0)
-        );
+        assert_eq!((r.ari, r.nmi, r.ari_operations, r.nmi_operations), (1.0, 1.0, 1.0, 1.0));
         assert_eq!(r.role_accuracy, Some(1.0));
         assert_eq!(r.role_scored_accounts, 10);
-        assert!(r
-            .false_positives
-            .iter()
-            .all(|k| k.flagged == 0 && k.rate == 0.0));
+        assert!(r.false_positives.iter().all(|k| k.flagged == 0 && k.rate == 0.0));
         let kinds: Vec<&str> = r.false_positives.iter().map(|k| k.kind.as_str()).collect();
         assert_eq!(kinds, ["fan", "journalist", "newsbot", "ngo", "organic"]);
         assert_eq!(r.organic_false_positive_rate, Some(0.0));
@@ -1322,9 +1185,8 @@ mod tests {
     #[test]
     fn eval_flag_everyone_in_one_network() {
         // One operation of 10 plus 8 legitimate accounts: the network is mostly operation.
-        let mut truth: Vec<TruthRecord> = (0..10)
-            .map(|i| TruthRecord::operation(format!("a{i}"), "alpha", Some("amplifier")))
-            .collect();
+        let mut truth: Vec<TruthRecord> =
+            (0..10).map(|i| TruthRecord::operation(format!("a{i}"), "alpha", Some("amplifier"))).collect();
         truth.extend((0..8).map(|i| TruthRecord::legitimate(format!("o{i}"), "organic")));
         let r = evaluate_records(&truth, &result_by(&truth, false, |_| Some("ALL".into())));
         let a = op(&r, "alpha");
@@ -1342,21 +1204,12 @@ mod tests {
         // matched to nothing, so every operation has recall 0 and precision 0.
         let truth = fixture();
         let r = evaluate_records(&truth, &result_by(&truth, true, |_| Some("ALL".into())));
-        assert!(r
-            .operations
-            .iter()
-            .all(|o| o.recall == 0.0 && o.precision == 0.0));
-        assert!(r
-            .operations
-            .iter()
-            .all(|o| o.networks.is_empty() && o.flagged == 0));
+        assert!(r.operations.iter().all(|o| o.recall == 0.0 && o.precision == 0.0));
+        assert!(r.operations.iter().all(|o| o.networks.is_empty() && o.flagged == 0));
         assert_eq!(r.unmatched_networks, vec!["ALL".to_string()]);
         assert_eq!(r.false_positive_accounts, 17);
         assert!(r.false_positives.iter().all(|k| k.rate == 1.0));
-        assert_eq!(
-            r.role_accuracy, None,
-            "no account in a network of its own operation"
-        );
+        assert_eq!(r.role_accuracy, None, "no account in a network of its own operation");
         assert_eq!(r.detection_recall, 1.0);
         assert!(close(r.detection_precision, 10.0 / 27.0));
     }
@@ -1385,9 +1238,7 @@ mod tests {
     fn eval_missed_operation_penalised_in_operation_clustering() {
         let truth = fixture();
         // alpha found exactly, beta entirely missed
-        let result = result_by(&truth, true, |t| {
-            (t.operation.as_deref() == Some("alpha")).then(|| "N1".to_string())
-        });
+        let result = result_by(&truth, true, |t| (t.operation.as_deref() == Some("alpha")).then(|| "N1".to_string()));
         let r = evaluate_records(&truth, &result);
         let b = op(&r, "beta");
         assert_eq!((b.flagged, b.precision, b.recall, b.f1), (0, 0.0, 0.0, 0.0));
@@ -1398,11 +1249,7 @@ mod tests {
         // hand check of ari_operations: truth [6 alpha, 4 beta], pred [6 in N1, 4 singletons]
         // tp = C(6) = 15; same_true = 15 + 6 -> fn = 6; fp = 0; C(10) = 45 -> tn = 24.
         // ARI = 2(15*24 - 0)/((21)(30) + (15)(24)) = 720/990
-        assert!(
-            close(r.ari_operations, 720.0 / 990.0),
-            "{}",
-            r.ari_operations
-        );
+        assert!(close(r.ari_operations, 720.0 / 990.0), "{}", r.ari_operations);
     }
 
     #[test]
@@ -1455,15 +1302,9 @@ mod tests {
         assert_eq!(r.flagged_accounts, 9);
         assert_eq!(r.network_count, 4);
         let u = r.networks.iter().find(|n| n.network_id == "U").unwrap();
-        assert_eq!(
-            (u.accounts, u.unknown_accounts, u.operation.as_deref()),
-            (0, 1, None)
-        );
-        let fp: Vec<(&str, u64, u64)> = r
-            .false_positives
-            .iter()
-            .map(|k| (k.kind.as_str(), k.flagged, k.accounts))
-            .collect();
+        assert_eq!((u.accounts, u.unknown_accounts, u.operation.as_deref()), (0, 1, None));
+        let fp: Vec<(&str, u64, u64)> =
+            r.false_positives.iter().map(|k| (k.kind.as_str(), k.flagged, k.accounts)).collect();
         assert_eq!(fp, [("journalist", 1, 1), ("organic", 2, 3)]);
         assert!(close(r.organic_false_positive_rate.unwrap(), 2.0 / 3.0));
     }
@@ -1486,9 +1327,8 @@ mod tests {
         let mut truth2 = truth.clone();
         truth2.reverse();
         // bijective renaming of the networks, reversed truth and rotated result order
-        let mut res2 = result_by(&truth2, true, |t| {
-            net(t).map(|n| format!("net-{}", n.chars().rev().collect::<String>()))
-        });
+        let mut res2 =
+            result_by(&truth2, true, |t| net(t).map(|n| format!("net-{}", n.chars().rev().collect::<String>())));
         res2.rotate_left(5);
         let r2 = evaluate_records(&truth2, &res2);
         assert!((r1.ari - r2.ari).abs() < EPS && (r1.nmi - r2.nmi).abs() < EPS);
@@ -1532,16 +1372,7 @@ mod tests {
             assert!(v.get(key).is_some(), "missing {key}");
         }
         let o = &v["operations"][0];
-        for key in [
-            "operation",
-            "accounts",
-            "flagged",
-            "true_positives",
-            "precision",
-            "recall",
-            "f1",
-            "networks",
-        ] {
+        for key in ["operation", "accounts", "flagged", "true_positives", "precision", "recall", "f1", "networks"] {
             assert!(o.get(key).is_some(), "missing operations[].{key}");
         }
         let none = evaluate_records(&truth, &[]);
@@ -1572,9 +1403,7 @@ mod tests {
         // columns aligned: every row of the operations table has the same prefix width
         let table: Vec<&str> = s.lines().skip(1).take(3).collect();
         let col = table[0].find("networks").unwrap();
-        assert!(table[1..]
-            .iter()
-            .all(|l| l.len() > col && &l[col - 2..col] == "  "));
+        assert!(table[1..].iter().all(|l| l.len() > col && &l[col - 2..col] == "  "));
         let none = evaluate_records(&truth, &[]).to_string();
         assert!(none.contains("role accuracy             n/a") || none.contains("n/a"));
     }
@@ -1624,11 +1453,7 @@ mod tests {
         assert_eq!(kinds, ["journalist", "organic", "weirdkind"]);
 
         // direct file paths, minimal result columns (no role)
-        let minimal = write(
-            dir.path(),
-            "min.csv",
-            "account_id,network_id\na0,N1\nb0,N1\n",
-        );
+        let minimal = write(dir.path(), "min.csv", "account_id,network_id\na0,N1\nb0,N1\n");
         let r = evaluate(&truth_dir.join(TRUTH_FILE), &minimal).unwrap();
         assert_eq!(r.role_accuracy, None);
         assert_eq!(op(&r, "alpha").networks, vec!["N1".to_string()]);
@@ -1638,16 +1463,10 @@ mod tests {
     #[test]
     fn eval_malformed_record_reports_path_and_record() {
         let dir = tempfile::tempdir().unwrap();
-        let p = write(
-            dir.path(),
-            "accounts.csv",
-            "account_id,network_id,role\na0,N1,core\na1,N1,core\na2,N1\n",
-        );
+        let p = write(dir.path(), "accounts.csv", "account_id,network_id,role\na0,N1,core\na1,N1,core\na2,N1\n");
         let e = read_result(&p).unwrap_err();
         match &e {
-            EvalError::Record {
-                path, record, line, ..
-            } => {
+            EvalError::Record { path, record, line, .. } => {
                 assert_eq!(path, &p);
                 assert_eq!(*record, 3);
                 assert_eq!(*line, Some(4));
@@ -1655,10 +1474,7 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         let msg = e.to_string();
-        assert!(
-            msg.contains(&p.display().to_string()) && msg.contains("record 3"),
-            "{msg}"
-        );
+        assert!(msg.contains(&p.display().to_string()) && msg.contains("record 3"), "{msg}");
 
         // invalid UTF-8
         let p2 = dir.path().join("bad_utf8.csv");
@@ -1671,21 +1487,9 @@ mod tests {
     fn eval_semantic_errors_carry_record_number() {
         let dir = tempfile::tempdir().unwrap();
         let cases = [
-            (
-                "userid,kind,operation,role\na,operation,,core\n",
-                1,
-                "no operation name",
-            ),
-            (
-                "userid,kind,operation,role\na,organic,,\nb,organic,alpha,\n",
-                2,
-                "names operation",
-            ),
-            (
-                "userid,kind,operation,role\na,organic,,\na,fan,,\n",
-                2,
-                "duplicate",
-            ),
+            ("userid,kind,operation,role\na,operation,,core\n", 1, "no operation name"),
+            ("userid,kind,operation,role\na,organic,,\nb,organic,alpha,\n", 2, "names operation"),
+            ("userid,kind,operation,role\na,organic,,\na,fan,,\n", 2, "duplicate"),
             ("userid,kind\na,organic\n,organic\n", 2, "empty `userid`"),
             ("userid,kind\na,\n", 1, "empty `kind`"),
         ];
@@ -1693,49 +1497,24 @@ mod tests {
             let p = write(dir.path(), &format!("t{i}.csv"), text);
             let e = read_truth(&p).unwrap_err();
             let msg = e.to_string();
-            assert!(
-                matches!(&e, EvalError::Record { record: r, path, .. } if *r == record && path == &p),
-                "{e:?}"
-            );
-            assert!(
-                msg.contains(reason) && msg.contains(&format!("record {record}")),
-                "{msg}"
-            );
+            assert!(matches!(&e, EvalError::Record { record: r, path, .. } if *r == record && path == &p), "{e:?}");
+            assert!(msg.contains(reason) && msg.contains(&format!("record {record}")), "{msg}");
         }
         let p = write(dir.path(), "dup.csv", "account_id,network_id\na,N\na,N\n");
-        assert!(matches!(
-            read_result(&p),
-            Err(EvalError::Record { record: 2, .. })
-        ));
+        assert!(matches!(read_result(&p), Err(EvalError::Record { record: 2, .. })));
     }
 
     #[test]
     fn eval_missing_column_and_missing_file() {
         let dir = tempfile::tempdir().unwrap();
-        let p = write(
-            dir.path(),
-            "accounts.csv",
-            "account_id,screen_name,role\na,b,core\n",
-        );
+        let p = write(dir.path(), "accounts.csv", "account_id,screen_name,role\na,b,core\n");
         let e = read_result(&p).unwrap_err();
-        assert!(
-            matches!(&e, EvalError::MissingColumn { column: "network_id", path, .. } if path == &p),
-            "{e:?}"
-        );
+        assert!(matches!(&e, EvalError::MissingColumn { column: "network_id", path, .. } if path == &p), "{e:?}");
         assert!(e.to_string().contains("network_id"));
         let p = write(dir.path(), "truth.csv", "userid,operation\n");
-        assert!(matches!(
-            read_truth(&p),
-            Err(EvalError::MissingColumn { column: "kind", .. })
-        ));
+        assert!(matches!(read_truth(&p), Err(EvalError::MissingColumn { column: "kind", .. })));
         let p = write(dir.path(), "empty.csv", "");
-        assert!(matches!(
-            read_truth(&p),
-            Err(EvalError::MissingColumn {
-                column: "userid",
-                ..
-            })
-        ));
+        assert!(matches!(read_truth(&p), Err(EvalError::MissingColumn { column: "userid", .. })));
         // directory without truth.csv inside -> Io error naming the joined path
         let empty_dir = dir.path().join("nothing");
         std::fs::create_dir_all(&empty_dir).unwrap();

@@ -34,8 +34,8 @@ use std::path::{Path, PathBuf};
 use rand::{Rng, SeedableRng};
 
 pub use scenario::{
-    AmplifierMix, BurstConfig, FanConfig, FriendClusterConfig, JournalistConfig, NarrativeConfig, NewsbotConfig, NgoConfig,
-    OperationConfig, OrganicConfig, PeriodConfig, PriorConfig, Scenario, ThirdPartyConfig,
+    AmplifierMix, BurstConfig, FanConfig, FriendClusterConfig, JournalistConfig, NarrativeConfig, NewsbotConfig,
+    NgoConfig, OperationConfig, OrganicConfig, PeriodConfig, PriorConfig, Scenario, ThirdPartyConfig,
 };
 
 use util::{mix64, Rng8};
@@ -105,7 +105,11 @@ impl fmt::Display for SimulateSummary {
                 p.name,
                 p.accounts,
                 p.posts,
-                if p.same_actor_as.is_empty() { " (unrelated actor)".to_string() } else { format!(" (same actor as {}, {} reused accounts)", p.same_actor_as, p.reused_accounts) }
+                if p.same_actor_as.is_empty() {
+                    " (unrelated actor)".to_string()
+                } else {
+                    format!(" (same actor as {}, {} reused accounts)", p.same_actor_as, p.reused_accounts)
+                }
             )?;
         }
         writeln!(f, "  third-party list: {} entries", self.third_party_entries)?;
@@ -126,11 +130,14 @@ pub enum SimError {
     Scenario(String),
     #[error("invalid scale {0}: it must be a finite number above 0 and at most {MAX_SCALE}")]
     Scale(f64),
-    #[error("the scenario at scale {scale} would need about {accounts} accounts, more than the {limit} this generator holds in memory")]
-    TooLarge { scale: f64, accounts: u64, limit: u64 },
+    #[error(
+        "the scenario at scale {scale} would need about {amount} {what}, more than the {limit} this generator allows"
+    )]
+    TooLarge { scale: f64, what: &'static str, amount: u64, limit: u64 },
 }
 
 const ACCOUNT_LIMIT: u64 = 60_000_000;
+const POST_LIMIT: u64 = 2_000_000_000;
 
 /// Generates the slice, the takedown archives, the truth and the third-party list into
 /// `opts.out`. `progress(written, planned)` is called every 65,536 posts and at the end
@@ -151,7 +158,11 @@ pub fn simulate(opts: &SimulateOptions, progress: &mut dyn FnMut(u64, u64)) -> R
         + sc.priors.iter().map(|p| p.core + p.amplifiers).sum::<u64>();
     let accounts = (per_unit as f64 * scale) as u64;
     if accounts > ACCOUNT_LIMIT {
-        return Err(SimError::TooLarge { scale, accounts, limit: ACCOUNT_LIMIT });
+        return Err(SimError::TooLarge { scale, what: "accounts", amount: accounts, limit: ACCOUNT_LIMIT });
+    }
+    let posts = (sc.posts as f64 * scale) as u64;
+    if posts > POST_LIMIT {
+        return Err(SimError::TooLarge { scale, what: "posts", amount: posts, limit: POST_LIMIT });
     }
     let out = &opts.out;
     let mkdir = |p: &Path| fs::create_dir_all(p).map_err(|e| SimError::Io { path: p.to_path_buf(), source: e });
@@ -162,8 +173,10 @@ pub fn simulate(opts: &SimulateOptions, progress: &mut dyn FnMut(u64, u64)) -> R
     let mut files = Vec::new();
     let mut reg = Registry::with_capacity(accounts as usize + 1024);
     let main = world::build_main(sc, scale, opts.seed, &mut reg);
-    let prior_worlds: Vec<World> = sc.priors.iter().map(|p| world::build_prior(sc, p, &main, scale, opts.seed, &mut reg)).collect();
-    let planned = main.plan.planned_posts as u64 + prior_worlds.iter().map(|w| w.plan.planned_posts as u64).sum::<u64>();
+    let prior_worlds: Vec<World> =
+        sc.priors.iter().map(|p| world::build_prior(sc, p, &main, scale, opts.seed, &mut reg)).collect();
+    let planned =
+        main.plan.planned_posts as u64 + prior_worlds.iter().map(|w| w.plan.planned_posts as u64).sum::<u64>();
 
     // The main slice.
     let tweets = out.join("platform/sim_tweets_csv_unhashed.csv");
@@ -277,12 +290,20 @@ fn write_truth(w: &World, order: &[u32], path: &Path) -> Result<(), SimError> {
 
 /// A third party's list: real operation accounts mixed with journalists, NGOs, ordinary
 /// accounts and a few accounts that are not in the data.
-fn write_third_party(sc: &Scenario, w: &World, posted: &[bool], seed: u64, reg: &mut Registry, path: &Path) -> Result<u64, SimError> {
+fn write_third_party(
+    sc: &Scenario,
+    w: &World,
+    posted: &[bool],
+    seed: u64,
+    reg: &mut Registry,
+    path: &Path,
+) -> Result<u64, SimError> {
     let mut rng = Rng8::seed_from_u64(mix64(seed ^ 0x3a2d_9a27));
     let tp = &sc.third_party;
     let mut rows: Vec<(String, String)> = Vec::new();
     let take = |rng: &mut Rng8, pred: &dyn Fn(&world::Account) -> bool, n: u64, rows: &mut Vec<(String, String)>| {
-        let mut cands: Vec<u32> = (0..w.accounts.len() as u32).filter(|&i| posted[i as usize] && pred(&w.accounts[i as usize])).collect();
+        let mut cands: Vec<u32> =
+            (0..w.accounts.len() as u32).filter(|&i| posted[i as usize] && pred(&w.accounts[i as usize])).collect();
         for k in 0..(n as usize).min(cands.len()) {
             let j = rng.random_range(k..cands.len());
             cands.swap(k, j);
@@ -294,7 +315,12 @@ fn write_third_party(sc: &Scenario, w: &World, posted: &[bool], seed: u64, reg: 
     take(&mut rng, &|a| a.kind == Kind::Operation && a.op != 0, tp.other_operation_accounts, &mut rows);
     take(&mut rng, &|a| a.kind == Kind::Journalist, tp.journalists, &mut rows);
     take(&mut rng, &|a| a.kind == Kind::Ngo, tp.ngos, &mut rows);
-    take(&mut rng, &|a| a.kind == Kind::Organic && a.flags & world::F_IDOL == 0 && a.role == Role::None, tp.organic, &mut rows);
+    take(
+        &mut rng,
+        &|a| a.kind == Kind::Organic && a.flags & world::F_IDOL == 0 && a.role == Role::None,
+        tp.organic,
+        &mut rows,
+    );
     for _ in 0..tp.missing {
         let t = time::days_from_civil(2019, 1, 1) * time::MS_PER_DAY + rng.random_range(0..300 * time::MS_PER_DAY);
         let id = time::snowflake(t, rng.random_range(0..1u64 << 22));

@@ -117,9 +117,7 @@ pub(crate) fn for_each_prepared<C: Sync, P: Send>(
     let mut rec = csv::ByteRecord::new();
     let header = match rdr.read_byte_record(&mut rec) {
         Ok(true) => Header { names: rec.iter().map(|h| normalise_header(&String::from_utf8_lossy(h))).collect() },
-        Ok(false) => {
-            return Err(IngestError::UnknownFormat { path: path.to_path_buf(), detail: "empty file".into() })
-        }
+        Ok(false) => return Err(IngestError::UnknownFormat { path: path.to_path_buf(), detail: "empty file".into() }),
         Err(e) => return Err(IngestError::UnknownFormat { path: path.to_path_buf(), detail: format!("header: {e}") }),
     };
     let cols = on_header(&header)?;

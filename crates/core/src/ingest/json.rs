@@ -243,7 +243,8 @@ fn v1_tweet(v: &Value, data: &mut Dataset) -> Result<(), Skip> {
         return Err((SkipReason::BadId, "tweet without id_str".into()));
     }
     let u = v.get("user").ok_or_else(|| bad("tweet without `user`"))?;
-    let key = id_str(u.get("id_str").or_else(|| u.get("id"))).ok_or((SkipReason::MissingAccount, "user without id_str".into()))?;
+    let key = id_str(u.get("id_str").or_else(|| u.get("id")))
+        .ok_or((SkipReason::MissingAccount, "user without id_str".into()))?;
     let created = s(v, "/created_at");
     let time_ms = parse::parse_time(created).map_err(|e| (e, format!("created_at = {created:?}")))?;
     let rt = v.get("retweeted_status").filter(|x| x.is_object());

@@ -427,10 +427,7 @@ fn read_one(path: &Path, ctx: &Ctx<'_>, forced: InputFormat) -> Result<FilePart,
         }
         read_text(path, input, ctx, forced, &mut data)?
     };
-    Ok(FilePart {
-        stats: FileStats { path: path.to_path_buf(), kind, records: counts.0, skipped: counts.1 },
-        data,
-    })
+    Ok(FilePart { stats: FileStats { path: path.to_path_buf(), kind, records: counts.0, skipped: counts.1 }, data })
 }
 
 /// Reads a decompressed text input (CSV or JSON lines) of any detected kind.
@@ -451,7 +448,10 @@ fn read_text(
             FileKind::JsonLines => json::read_lines(path, input, ctx, data)?,
             FileKind::Empty => (0, 0),
             FileKind::ArchiveParquet | FileKind::DatasetParquet => {
-                return Err(IngestError::UnknownFormat { path: path.to_path_buf(), detail: "Parquet in a text stream".into() })
+                return Err(IngestError::UnknownFormat {
+                    path: path.to_path_buf(),
+                    detail: "Parquet in a text stream".into(),
+                })
             }
         };
         Ok((kind, counts))
@@ -462,7 +462,8 @@ fn read_text(
 /// The same readers as for files; for tests and fuzzing.
 pub fn ingest_bytes(label: &str, bytes: &[u8], opts: &IngestOptions) -> Result<(Dataset, IngestStats), IngestError> {
     let progress = crate::progress::NoProgress;
-    let ctx = Ctx { progress: &progress, max_errors: opts.max_errors, errors: AtomicU64::new(0), skipped: Mutex::default() };
+    let ctx =
+        Ctx { progress: &progress, max_errors: opts.max_errors, errors: AtomicU64::new(0), skipped: Mutex::default() };
     let cursor: Box<dyn Read + Send + '_> = Box::new(std::io::Cursor::new(bytes));
     let input = BufReader::new(cursor);
     let path = Path::new(label);
@@ -583,7 +584,11 @@ impl Summary {
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "files            {}", self.files)?;
-        writeln!(f, "accounts         {} ({} hashed, {} more only referenced)", self.accounts, self.hashed_accounts, self.referenced_accounts)?;
+        writeln!(
+            f,
+            "accounts         {} ({} hashed, {} more only referenced)",
+            self.accounts, self.hashed_accounts, self.referenced_accounts
+        )?;
         writeln!(f, "posts            {}", self.posts)?;
         writeln!(f, "  originals      {}", self.originals)?;
         writeln!(f, "  retweets       {}", self.retweets)?;

@@ -116,13 +116,16 @@ pub struct Bank {
     pub topics: [TopicBank; N_TOPICS],
 }
 
+#[rustfmt::skip]
 pub const EMOJI: &[&str] = &[
     "😂", "😭", "🙏", "❤️", "🔥", "✨", "😍", "🥺", "👀", "💯", "🙌", "😅", "🤔", "😎", "🎉", "💀", "🥰", "😤", "👏", "🌸",
     "☕", "🌧️", "⚽", "🎶", "📚", "🍕", "🐶", "🐱", "🌙", "☀️",
 ];
 
+#[rustfmt::skip]
 pub const FAN_EMOJI: &[&str] = &["💜", "💙", "💖", "✨", "🌟", "🥺", "😭", "🫶", "💫", "👑"];
 
+#[rustfmt::skip]
 pub const CLIENTS: &[&str] = &[
     "Twitter for iPhone",
     "Twitter for Android",
@@ -142,6 +145,7 @@ pub const CLIENTS: &[&str] = &[
 ];
 
 /// General-interest domains for ordinary links, with a path style.
+#[rustfmt::skip]
 pub const GENERAL_DOMAINS: &[(&str, u8)] = &[
     ("youtube.com", 1),
     ("instagram.com", 2),
@@ -180,6 +184,7 @@ pub const GENERAL_DOMAINS: &[(&str, u8)] = &[
 ];
 
 /// News outlets for journalist desks.
+#[rustfmt::skip]
 pub const OUTLETS: &[&str] = &[
     "nytimes.com",
     "reuters.com",
@@ -207,6 +212,7 @@ pub const OUTLETS: &[&str] = &[
     "latimes.com",
 ];
 
+#[rustfmt::skip]
 pub const TRACKING: &[&str] = &[
     "?utm_source=twitter&utm_medium=social",
     "?utm_source=Twitter&utm_campaign=share",
@@ -217,6 +223,7 @@ pub const TRACKING: &[&str] = &[
     "?smid=tw-share",
 ];
 
+#[rustfmt::skip]
 pub const LATIN_WORDS: &[&str] = &[
     "truth", "china", "world", "news", "peace", "report", "voice", "daily", "hk", "asia", "global", "review", "people",
     "insight", "fact", "focus", "story", "today", "nation", "future", "unity", "harmony", "real", "view", "star", "sky",
@@ -224,6 +231,7 @@ pub const LATIN_WORDS: &[&str] = &[
     "tiger", "jade", "pearl", "golden", "silver", "red", "blue", "green", "happy", "lucky", "smart", "sweet",
 ];
 
+#[rustfmt::skip]
 pub const FANDOMS: &[(&str, &str)] = &[
     ("NOVA9", "Novas"),
     ("LUMINA", "Lumis"),
@@ -233,8 +241,10 @@ pub const FANDOMS: &[(&str, &str)] = &[
     ("AURORA7", "Auroras"),
 ];
 
+#[rustfmt::skip]
 pub const AWARDS: &[&str] = &["StarAwards2020", "GlobalMusicVote", "TopSocialArtist", "FanChoiceAwards", "BestFandom2020"];
 
+#[rustfmt::skip]
 pub const WIRES: &[(&str, &str, Lang)] = &[
     ("World Wire", "worldwire-news.com", Lang::En),
     ("Breaking Desk", "breakingdesk.net", Lang::En),
@@ -246,12 +256,14 @@ pub const WIRES: &[(&str, &str, Lang)] = &[
     ("快讯网", "kuaixun-news.com", Lang::Zh),
 ];
 
+#[rustfmt::skip]
 pub const NGO_WORDS: (&[&str], &[&str], &[&str]) = (
     &["Asia", "Global", "International", "Open", "Pacific", "Civic", "Free", "Democracy"],
     &["Rights", "Press Freedom", "Justice", "Liberty", "Human Rights", "Media", "Democracy", "Refugee"],
     &["Watch", "Monitor", "Coalition", "Network", "Alliance", "Initiative", "Forum", "Council"],
 );
 
+#[rustfmt::skip]
 static EN: Bank = Bank {
     sep: " ",
     openers: &[
@@ -430,6 +442,7 @@ static EN: Bank = Bank {
     ],
 };
 
+#[rustfmt::skip]
 static ES: Bank = Bank {
     sep: " ",
     openers: &[
@@ -532,6 +545,7 @@ static ES: Bank = Bank {
     ],
 };
 
+#[rustfmt::skip]
 static ZH: Bank = Bank {
     sep: "",
     openers: &[
@@ -618,6 +632,7 @@ static ZH: Bank = Bank {
     ],
 };
 
+#[rustfmt::skip]
 static RU: Bank = Bank {
     sep: " ",
     openers: &[
@@ -695,6 +710,7 @@ static RU: Bank = Bank {
     ],
 };
 
+#[rustfmt::skip]
 static AR: Bank = Bank {
     sep: " ",
     openers: &[
@@ -768,6 +784,7 @@ static AR: Bank = Bank {
     ],
 };
 
+#[rustfmt::skip]
 static FR: Bank = Bank {
     sep: " ",
     openers: &[
@@ -857,10 +874,9 @@ pub struct NarrativeText {
 pub struct Narrative {
     pub name: &'static str,
     pub texts: &'static [NarrativeText],
-    /// The news topic ordinary users discuss alongside (for shared hashtags), if any.
-    pub topic: Option<Topic>,
 }
 
+#[rustfmt::skip]
 pub const NARRATIVE_NAMES: &[&str] = &[
     "hong_kong",
     "coronavirus",
@@ -891,10 +907,21 @@ pub fn op_fillers(lang: Lang) -> &'static [&'static str] {
 
 pub fn op_replies(lang: Lang) -> &'static [&'static str] {
     match lang {
-        Lang::Zh => &["说得好！", "支持！", "真相就是这样", "顶！", "完全同意", "早该曝光了", "👍👍👍", "可恶！", "说得太对了"],
+        Lang::Zh => {
+            &["说得好！", "支持！", "真相就是这样", "顶！", "完全同意", "早该曝光了", "👍👍👍", "可恶！", "说得太对了"]
+        }
         Lang::Ru => &["Согласен!", "Точно!", "Всё так.", "Позор!", "Правда глаза колет.", "👍", "Так и есть."],
         Lang::Ar => &["صحيح", "كلام جميل", "صدقت", "👍👍", "الله يكشفهم", "حسبي الله", "بالضبط"],
-        _ => &["Well said!", "So true.", "Exactly!", "Totally agree.", "Everyone should know this.", "👍", "Shameful!", "The truth at last."],
+        _ => &[
+            "Well said!",
+            "So true.",
+            "Exactly!",
+            "Totally agree.",
+            "Everyone should know this.",
+            "👍",
+            "Shameful!",
+            "The truth at last.",
+        ],
     }
 }
 
@@ -907,10 +934,10 @@ pub fn op_quotes(lang: Lang) -> &'static [&'static str] {
     }
 }
 
+#[rustfmt::skip]
 static NARRATIVES: &[Narrative] = &[
     Narrative {
         name: "hong_kong",
-        topic: Some(Topic::HongKong),
         texts: &[
             NarrativeText {
                 lang: Lang::Zh,
@@ -946,7 +973,6 @@ static NARRATIVES: &[Narrative] = &[
     },
     Narrative {
         name: "coronavirus",
-        topic: Some(Topic::Covid),
         texts: &[
             NarrativeText {
                 lang: Lang::Zh,
@@ -980,7 +1006,6 @@ static NARRATIVES: &[Narrative] = &[
     },
     Narrative {
         name: "exiled_billionaire",
-        topic: None,
         texts: &[
             NarrativeText {
                 lang: Lang::Zh,
@@ -1012,7 +1037,6 @@ static NARRATIVES: &[Narrative] = &[
     },
     Narrative {
         name: "taiwan",
-        topic: Some(Topic::Taiwan),
         texts: &[
             NarrativeText {
                 lang: Lang::Zh,
@@ -1044,7 +1068,6 @@ static NARRATIVES: &[Narrative] = &[
     },
     Narrative {
         name: "sanctions",
-        topic: Some(Topic::Economy),
         texts: &[
             NarrativeText {
                 lang: Lang::Ru,
@@ -1075,7 +1098,6 @@ static NARRATIVES: &[Narrative] = &[
     },
     Narrative {
         name: "nato",
-        topic: None,
         texts: &[
             NarrativeText {
                 lang: Lang::Ru,
@@ -1104,7 +1126,6 @@ static NARRATIVES: &[Narrative] = &[
     },
     Narrative {
         name: "biolabs",
-        topic: Some(Topic::Covid),
         texts: &[
             NarrativeText {
                 lang: Lang::Ru,
@@ -1134,7 +1155,6 @@ static NARRATIVES: &[Narrative] = &[
     },
     Narrative {
         name: "gulf_rival",
-        topic: None,
         texts: &[
             NarrativeText {
                 lang: Lang::Ar,
@@ -1165,7 +1185,6 @@ static NARRATIVES: &[Narrative] = &[
     },
     Narrative {
         name: "dissident_smear",
-        topic: None,
         texts: &[
             NarrativeText {
                 lang: Lang::Ar,

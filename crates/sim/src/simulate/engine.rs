@@ -121,7 +121,14 @@ impl Queue {
     const SEQ_BITS: u32 = 22;
 
     fn new(base: i64) -> Queue {
-        Queue { base, last: 0, seq: 0, buckets: (0..65).map(|_| Vec::new()).collect(), slab: Vec::new(), free: Vec::new() }
+        Queue {
+            base,
+            last: 0,
+            seq: 0,
+            buckets: (0..65).map(|_| Vec::new()).collect(),
+            slab: Vec::new(),
+            free: Vec::new(),
+        }
     }
 
     fn bucket(&self, key: u64) -> usize {
@@ -411,7 +418,11 @@ pub fn run(world: &World, seed: u64, path: &Path, fmt: Format, progress: Progres
                 let lang = if k % 3 == 0 { Lang::Zh } else { Lang::En };
                 External {
                     uid: rng.random_range(10_000_000u64..3_000_000_000).to_string(),
-                    screen: format!("{}{}", pick(&mut rng, banks::LATIN_WORDS), pick(&mut rng, &["News", "Daily", "TV", "Life", "Pics", "World", ""])),
+                    screen: format!(
+                        "{}{}",
+                        pick(&mut rng, banks::LATIN_WORDS),
+                        pick(&mut rng, &["News", "Daily", "TV", "Life", "Pics", "World", ""])
+                    ),
                     lang,
                 }
             })
@@ -496,7 +507,8 @@ impl Engine<'_, '_> {
     }
 
     fn local_time(&mut self, day: i64, tz_min: i32, work: bool) -> i64 {
-        let h = if work { self.hour_work.sample(&mut self.rng) } else { self.hour_organic.sample(&mut self.rng) } as i64;
+        let h =
+            if work { self.hour_work.sample(&mut self.rng) } else { self.hour_organic.sample(&mut self.rng) } as i64;
         day * MS_PER_DAY + h * 3_600_000 + self.rng.random_range(0..3_600_000) - tz_min as i64 * 60_000
     }
 
@@ -548,7 +560,13 @@ impl Engine<'_, '_> {
                 let topic = self.topics.pick(&mut self.rng, d, &desk.topics);
                 let outlet = pick(&mut self.rng, &desk.outlets);
                 let t0 = self.local_time(d, desk.tz_min, true);
-                let url = text::story_url(&mut self.rng, outlet, civil_from_days(t0.div_euclid(MS_PER_DAY)), desk.lang, topic);
+                let url = text::story_url(
+                    &mut self.rng,
+                    outlet,
+                    civil_from_days(t0.div_euclid(MS_PER_DAY)),
+                    desk.lang,
+                    topic,
+                );
                 let story = Rc::new(Story { topic, url, headline: String::new(), t: t0, orgs: 0 });
                 for &m in &desk.members {
                     if self.rng.random_bool(j.1) {
@@ -593,10 +611,18 @@ impl Engine<'_, '_> {
                 let topic = self.topics.pick(&mut self.rng, d, &[Topic::HongKong, Topic::Taiwan, Topic::Covid]);
                 let t0 = self.local_time(d, 60, true);
                 let (y, m, _) = civil_from_days(d);
-                let slug = pick(&mut self.rng, &["joint-statement", "open-letter", "civil-society-statement", "joint-appeal"]);
+                let slug =
+                    pick(&mut self.rng, &["joint-statement", "open-letter", "civil-society-statement", "joint-appeal"]);
                 let url = format!("https://{domain}/news/{y}/{m:02}/{slug}-{}", self.rng.random_range(100..9999));
-                let participants: Vec<u32> = coal.iter().copied().filter(|_| self.rng.random_bool(p.statement_participation)).collect();
-                let story = Rc::new(Story { topic, url, headline: String::new(), t: t0, orgs: participants.len().max(2) as u32 * 3 });
+                let participants: Vec<u32> =
+                    coal.iter().copied().filter(|_| self.rng.random_bool(p.statement_participation)).collect();
+                let story = Rc::new(Story {
+                    topic,
+                    url,
+                    headline: String::new(),
+                    t: t0,
+                    orgs: participants.len().max(2) as u32 * 3,
+                });
                 for m in participants {
                     let delay = lognormal(&mut self.rng, 900.0, 1.0).max(30.0);
                     self.push(t0 + (delay * 1000.0) as i64, m, Ev::Statement(story.clone()));
@@ -612,8 +638,26 @@ impl Engine<'_, '_> {
             let n = poisson(&mut self.rng, p.games_per_week / 7.0);
             for _ in 0..n {
                 let t0 = d * MS_PER_DAY + 11 * 3_600_000 + self.rng.random_range(-3_600_000..3_600_000);
-                let suffix = pick(&mut self.rng, &["Comeback", "Day", "IsComing", "OnTop", "Forever", "Era", "World", "Anniversary", "TeaserOut", "MVTonight"]);
-                let game = Rc::new(Game { fandom: k as u32, tag: format!("{}{suffix}", f.idol_name), award: pick(&mut self.rng, banks::AWARDS) });
+                let suffix = pick(
+                    &mut self.rng,
+                    &[
+                        "Comeback",
+                        "Day",
+                        "IsComing",
+                        "OnTop",
+                        "Forever",
+                        "Era",
+                        "World",
+                        "Anniversary",
+                        "TeaserOut",
+                        "MVTonight",
+                    ],
+                );
+                let game = Rc::new(Game {
+                    fandom: k as u32,
+                    tag: format!("{}{suffix}", f.idol_name),
+                    award: pick(&mut self.rng, banks::AWARDS),
+                });
                 self.push(t0, f.idol, Ev::IdolGame(game.clone()));
                 for &m in &f.members {
                     if self.rng.random_bool(p.participation) {
@@ -639,8 +683,15 @@ impl Engine<'_, '_> {
                 let headline = text::headline(&mut self.rng, wire.lang, topic);
                 let (y, m, dd) = civil_from_days(t0.div_euclid(MS_PER_DAY));
                 let en = &Lang::En.bank().topics[topic as usize];
-                let slug: String = pick(&mut self.rng, en.subjects).chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-                let url = format!("https://{}/{y}/{m:02}/{dd:02}/{slug}-{}", wire.domain, self.rng.random_range(100_000..999_999));
+                let slug: String = pick(&mut self.rng, en.subjects)
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+                    .collect();
+                let url = format!(
+                    "https://{}/{y}/{m:02}/{dd:02}/{slug}-{}",
+                    wire.domain,
+                    self.rng.random_range(100_000..999_999)
+                );
                 let story = Rc::new(Story { topic, url, headline, t: t0, orgs: 0 });
                 let max_lag = p.max_lag_minutes.max(1.0) as u32;
                 for &b in &wire.bots {
@@ -879,18 +930,31 @@ impl Engine<'_, '_> {
                         }
                     }
                     Kind::Ngo => {
-                        let topic = self.topics.pick(&mut self.rng, day, &[Topic::HongKong, Topic::Taiwan, Topic::Covid]);
+                        let topic =
+                            self.topics.pick(&mut self.rng, day, &[Topic::HongKong, Topic::Taiwan, Topic::Covid]);
                         text::news_share(&mut self.rng, lang, topic, true, &mut draft);
                         if self.rng.random_bool(0.5) {
                             let domain = &w.ngo_domains[a.aux as usize];
-                            let u = format!("https://{domain}/{}/{}", pick(&mut self.rng, &["news", "reports", "take-action", "blog"]), super::util::lower_alnum(&mut self.rng, 8));
+                            let u = format!(
+                                "https://{domain}/{}/{}",
+                                pick(&mut self.rng, &["news", "reports", "take-action", "blog"]),
+                                super::util::lower_alnum(&mut self.rng, 8)
+                            );
                             draft.url(&mut self.rng, &u);
                         }
                     }
                     Kind::Fan => {
                         let f = &w.fandoms[a.group as usize];
                         let tpl = pick(&mut self.rng, lang.bank().fan_chat);
-                        text::fan_template(&mut self.rng, tpl, &f.idol_name, &f.idol_name, "", &f.fandom_name, &mut draft);
+                        text::fan_template(
+                            &mut self.rng,
+                            tpl,
+                            &f.idol_name,
+                            &f.idol_name,
+                            "",
+                            &f.fandom_name,
+                            &mut draft,
+                        );
                         if self.rng.random_bool(0.3) {
                             draft.text.push(' ');
                             draft.text.push_str(pick(&mut self.rng, banks::FAN_EMOJI));
@@ -903,13 +967,31 @@ impl Engine<'_, '_> {
                         let f = &w.fandoms[a.group as usize];
                         let tpl = pick(&mut self.rng, Lang::En.bank().idol_posts);
                         lang = Lang::En;
-                        text::fan_template(&mut self.rng, tpl, &f.idol_name, &f.idol_name, "", &f.fandom_name, &mut draft);
+                        text::fan_template(
+                            &mut self.rng,
+                            tpl,
+                            &f.idol_name,
+                            &f.idol_name,
+                            "",
+                            &f.fandom_name,
+                            &mut draft,
+                        );
                     }
                     _ => {
                         let oc = &w.organic_cfg;
-                        let topic = if self.rng.random_bool(oc.news_topic_share) { Some(self.topics.pick(&mut self.rng, day, &TOPICS)) } else { None };
+                        let topic = if self.rng.random_bool(oc.news_topic_share) {
+                            Some(self.topics.pick(&mut self.rng, day, &TOPICS))
+                        } else {
+                            None
+                        };
                         if self.rng.random_bool(0.05) {
-                            if let Some(m) = w.popular.get(lang.index()).and_then(|p| if p.is_empty() { None } else { Some(pick(&mut self.rng, p)) }) {
+                            if let Some(m) = w.popular.get(lang.index()).and_then(|p| {
+                                if p.is_empty() {
+                                    None
+                                } else {
+                                    Some(pick(&mut self.rng, p))
+                                }
+                            }) {
                                 if m != acct {
                                     draft.text.push('@');
                                     draft.text.push_str(w.screen(&w.accounts[m as usize]));
@@ -939,12 +1021,14 @@ impl Engine<'_, '_> {
                             draft.url(&mut self.rng, &u);
                         }
                         if self.rng.random_bool(0.001) {
-                            poll = pick(&mut self.rng, &["Yes|No", "Coffee|Tea|Neither", "Cats|Dogs", "Today|Tomorrow|Never"]);
+                            poll = pick(
+                                &mut self.rng,
+                                &["Yes|No", "Coffee|Tea|Neither", "Cats|Dogs", "Today|Tomorrow|Never"],
+                            );
                         }
                     }
                 }
-                let boost = if a.flags & F_IDOL != 0 { 1.0 } else { 1.0 };
-                counts = self.engage(acct, t, lang, boost);
+                counts = self.engage(acct, t, lang, 1.0);
                 if a.flags & F_IDOL != 0 {
                     // Fans retweet their idol's everyday posts within minutes.
                     let f = &w.fandoms[a.group as usize];
@@ -981,12 +1065,24 @@ impl Engine<'_, '_> {
             }
             Ev::Statement(story) => {
                 let b = lang.bank();
-                draft.text.push_str(pick(&mut self.rng, &["Joint statement:", "Today we join", "We stand with partners:", "Open letter:"]));
+                draft.text.push_str(pick(
+                    &mut self.rng,
+                    &["Joint statement:", "Today we join", "We stand with partners:", "Open letter:"],
+                ));
                 draft.text.push(' ');
                 draft.text.push_str(&format!(
                     "{} organisations call for {}.",
                     story.orgs,
-                    pick(&mut self.rng, &["an end to the crackdown", "the release of detained journalists", "an independent investigation", "transparency and accountability", "the protection of civil society"])
+                    pick(
+                        &mut self.rng,
+                        &[
+                            "an end to the crackdown",
+                            "the release of detained journalists",
+                            "an independent investigation",
+                            "transparency and accountability",
+                            "the protection of civil society"
+                        ]
+                    )
                 ));
                 let u = text::url_variant(&mut self.rng, &story.url);
                 draft.url(&mut self.rng, &u);
@@ -1027,7 +1123,11 @@ impl Engine<'_, '_> {
                 let wire = &w.wires[a.group as usize];
                 lang = wire.lang;
                 draft.text.push_str(&story.headline);
-                let url = if a.aux % 3 == 0 { format!("{}?utm_source=twitter&utm_medium=feed", story.url) } else { story.url.clone() };
+                let url = if a.aux % 3 == 0 {
+                    format!("{}?utm_source=twitter&utm_medium=feed", story.url)
+                } else {
+                    story.url.clone()
+                };
                 draft.url(&mut self.rng, &url);
                 counts = self.engage(acct, t, lang, 1.0);
             }
@@ -1083,7 +1183,8 @@ impl Engine<'_, '_> {
                 lang = if a.lang == p.lang || a.flags & F_BILINGUAL != 0 { p.lang } else { a.lang };
                 text::reply(&mut self.rng, lang, w.screen_text(p.author), &mut draft);
                 draft.mention(w.uid_str(pa));
-                if back && matches!(pa.kind, Kind::Organic | Kind::Fan | Kind::Journalist) && self.rng.random_bool(0.25) {
+                if back && matches!(pa.kind, Kind::Organic | Kind::Fan | Kind::Journalist) && self.rng.random_bool(0.25)
+                {
                     let dt = (lognormal(&mut self.rng, 600.0, 1.2).max(20.0) * 1000.0) as i64;
                     self.kids.push(Kid { t: t + dt, acct: p.author, kind: KidKind::Reply });
                     counts[1] += 1;
@@ -1119,7 +1220,8 @@ impl Engine<'_, '_> {
                     retweeted = Some(p);
                 } else {
                     let k = self.rng.random_range(0..self.external.len());
-                    let (l, screen, uid) = (self.external[k].lang, self.external[k].screen.clone(), self.external[k].uid.clone());
+                    let (l, screen, uid) =
+                        (self.external[k].lang, self.external[k].screen.clone(), self.external[k].uid.clone());
                     let age = self.rng.random_range(600_000..2 * MS_PER_DAY);
                     let id = snowflake(t - age, self.rng.random_range(0..1u64 << 22));
                     text::organic(&mut self.rng, l, None, &mut draft);
@@ -1162,7 +1264,11 @@ impl Engine<'_, '_> {
         }
         // Write the row.
         let client = self.client(a);
-        let geo = if a.kind == Kind::Organic && !w.external && self.rng.random_bool(w.organic_cfg.geotag_share) { geo_for(&mut self.rng, a.tz_min) } else { None };
+        let geo = if a.kind == Kind::Organic && !w.external && self.rng.random_bool(w.organic_cfg.geotag_share) {
+            geo_for(&mut self.rng, a.tz_min)
+        } else {
+            None
+        };
         let b = &mut self.batch;
         let base = b.strings.len() as u32;
         let mut bounds = [base; 6];
@@ -1224,12 +1330,26 @@ impl Engine<'_, '_> {
     }
 
     /// A core post of an operation, and its amplification.
-    fn op_core(&mut self, a: &Account, acct: u32, t: i64, draft: &mut Draft, counts: &mut [u64; 4], lang: &mut Lang) -> Option<(u16, OpMessage)> {
+    fn op_core(
+        &mut self,
+        a: &Account,
+        acct: u32,
+        t: i64,
+        draft: &mut Draft,
+        counts: &mut [u64; 4],
+        lang: &mut Lang,
+    ) -> Option<(u16, OpMessage)> {
         let w = self.w;
         let op = &w.ops[a.op as usize];
         let cfg = &op.cfg;
         let day = t.div_euclid(MS_PER_DAY);
-        let items: Vec<(usize, f64)> = op.narratives.iter().enumerate().filter(|(_, n)| day >= n.start && day <= n.end).map(|(i, n)| (i, n.weight)).collect();
+        let items: Vec<(usize, f64)> = op
+            .narratives
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| day >= n.start && day <= n.end)
+            .map(|(i, n)| (i, n.weight))
+            .collect();
         let ni = if items.is_empty() { 0 } else { *pick_weighted(&mut self.rng, &items) };
         let nr = op.narratives.get(ni)?;
         // Text language: the account's if the narrative has it, else by the operation's mix.
@@ -1274,14 +1394,22 @@ impl Engine<'_, '_> {
         let cell = &op.cells[a.group as usize];
         let ci = cell.core.iter().position(|&c| c == acct).unwrap_or(0);
         let mean = cfg.amplifications_per_post;
-        let k = if mean >= 1.0 { 1 + poisson(&mut self.rng, mean - 1.0) } else { poisson(&mut self.rng, mean) } as usize;
+        let k =
+            if mean >= 1.0 { 1 + poisson(&mut self.rng, mean - 1.0) } else { poisson(&mut self.rng, mean) } as usize;
         let [lo, hi] = cfg.amplification_delay_seconds;
         let mix = &cfg.amplifier_mix;
-        let mix_items = [(KidKind::Retweet, mix.retweet), (KidKind::OpReply, mix.reply), (KidKind::OpQuote, mix.quote), (KidKind::OpCopy, mix.copy)];
+        let mix_items = [
+            (KidKind::Retweet, mix.retweet),
+            (KidKind::OpReply, mix.reply),
+            (KidKind::OpQuote, mix.quote),
+            (KidKind::OpCopy, mix.copy),
+        ];
         let mut chosen: Vec<u32> = Vec::with_capacity(k);
         for _ in 0..k {
             for _try in 0..4 {
-                let cand = if self.rng.random_bool(cfg.squad_share) && !cell.squads.get(ci).map(|s| s.is_empty()).unwrap_or(true) {
+                let cand = if self.rng.random_bool(cfg.squad_share)
+                    && !cell.squads.get(ci).map(|s| s.is_empty()).unwrap_or(true)
+                {
                     pick(&mut self.rng, &cell.squads[ci])
                 } else if op.cells.len() > 1 && self.rng.random_bool(0.1) {
                     let other = &op.cells[self.rng.random_range(0..op.cells.len())];
@@ -1333,8 +1461,6 @@ impl Engine<'_, '_> {
         counts[2] = (chosen.len() as f64 * self.rng.random_range(0.2..0.9)) as u64;
         Some((a.op, m))
     }
-
-
 }
 
 /// Formats one row of the tweets file.

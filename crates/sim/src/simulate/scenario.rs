@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::SimError;
 use super::banks::{narrative_by_name, Lang};
 use super::time::parse_date;
+use super::SimError;
 
 /// Scenario parameters; every field has a documented default (see `docs/SCENARIO.md`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -189,7 +189,7 @@ pub struct BurstConfig {
 }
 
 /// A closed date range.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PeriodConfig {
     pub start: String,
@@ -235,13 +235,7 @@ fn strings(v: &[&str]) -> Vec<String> {
 }
 
 fn narrative(name: &str, start: &str, end: &str, weight: f64, hashtags: &[&str]) -> NarrativeConfig {
-    NarrativeConfig {
-        name: name.into(),
-        start: start.into(),
-        end: end.into(),
-        weight,
-        hashtags: strings(hashtags),
-    }
+    NarrativeConfig { name: name.into(), start: start.into(), end: end.into(), weight, hashtags: strings(hashtags) }
 }
 
 impl Default for Scenario {
@@ -338,43 +332,19 @@ impl Default for NewsbotConfig {
 
 impl Default for FriendClusterConfig {
     fn default() -> Self {
-        FriendClusterConfig {
-            clusters: 25,
-            size: 6,
-            engage_probability: 0.3,
-            delay_median_seconds: 900.0,
-        }
+        FriendClusterConfig { clusters: 25, size: 6, engage_probability: 0.3, delay_median_seconds: 900.0 }
     }
 }
 
 impl Default for AmplifierMix {
     fn default() -> Self {
-        AmplifierMix {
-            retweet: 0.8,
-            reply: 0.1,
-            quote: 0.05,
-            copy: 0.05,
-        }
+        AmplifierMix { retweet: 0.8, reply: 0.1, quote: 0.05, copy: 0.05 }
     }
 }
 
 impl Default for BurstConfig {
     fn default() -> Self {
-        BurstConfig {
-            start: String::new(),
-            end: String::new(),
-            multiplier: 2.0,
-            ramp: false,
-        }
-    }
-}
-
-impl Default for PeriodConfig {
-    fn default() -> Self {
-        PeriodConfig {
-            start: String::new(),
-            end: String::new(),
-        }
+        BurstConfig { start: String::new(), end: String::new(), multiplier: 2.0, ramp: false }
     }
 }
 
@@ -401,7 +371,13 @@ impl OperationConfig {
             languages: map(&[("en", 0.4), ("zh", 0.6)]),
             narratives: vec![
                 narrative("hong_kong", "", "", 1.0, &["HongKong", "香港", "StopViolence", "香港暴乱", "HKPolice"]),
-                narrative("coronavirus", "2020-01-20", "", 2.0, &["coronavirus", "COVID19", "新冠肺炎", "武汉加油", "ChinaFightsVirus"]),
+                narrative(
+                    "coronavirus",
+                    "2020-01-20",
+                    "",
+                    2.0,
+                    &["coronavirus", "COVID19", "新冠肺炎", "武汉加油", "ChinaFightsVirus"],
+                ),
                 narrative("exiled_billionaire", "", "", 0.6, &["高文辉", "GaoWenhui", "骗子", "FugitiveTycoon"]),
                 narrative("taiwan", "2020-01-01", "", 0.5, &["Taiwan", "台湾", "台独", "OneChina"]),
             ],
@@ -429,23 +405,10 @@ impl OperationConfig {
             outside_engagement_share: 0.005,
             exact_copy_share: 0.3,
             bursts: vec![
-                BurstConfig {
-                    start: "2020-01-20".into(),
-                    end: "2020-03-08".into(),
-                    multiplier: 2.0,
-                    ramp: true,
-                },
-                BurstConfig {
-                    start: "2020-03-09".into(),
-                    end: "2020-03-22".into(),
-                    multiplier: 5.0,
-                    ramp: false,
-                },
+                BurstConfig { start: "2020-01-20".into(), end: "2020-03-08".into(), multiplier: 2.0, ramp: true },
+                BurstConfig { start: "2020-03-09".into(), end: "2020-03-22".into(), multiplier: 5.0, ramp: false },
             ],
-            dormancy: vec![PeriodConfig {
-                start: "2019-11-25".into(),
-                end: "2020-01-19".into(),
-            }],
+            dormancy: vec![PeriodConfig { start: "2019-11-25".into(), end: "2020-01-19".into() }],
         }
     }
 
@@ -481,12 +444,7 @@ impl OperationConfig {
             core_posts_per_day: 0.2,
             amplifications_per_post: 2.5,
             squad_share: 0.8,
-            amplifier_mix: AmplifierMix {
-                retweet: 0.3,
-                reply: 0.0,
-                quote: 0.0,
-                copy: 0.7,
-            },
+            amplifier_mix: AmplifierMix { retweet: 0.3, reply: 0.0, quote: 0.0, copy: 0.7 },
             amplification_delay_seconds: [60.0, 3600.0],
             camouflage_share: 0.1,
             outside_engagement_share: 0.01,
@@ -531,12 +489,7 @@ impl OperationConfig {
             core_posts_per_day: 0.2,
             amplifications_per_post: 2.5,
             squad_share: 0.8,
-            amplifier_mix: AmplifierMix {
-                retweet: 0.85,
-                reply: 0.1,
-                quote: 0.05,
-                copy: 0.0,
-            },
+            amplifier_mix: AmplifierMix { retweet: 0.85, reply: 0.1, quote: 0.05, copy: 0.0 },
             amplification_delay_seconds: [10.0, 1800.0],
             camouflage_share: 0.2,
             outside_engagement_share: 0.02,
@@ -760,7 +713,11 @@ impl Scenario {
             }
             if p.same_actor_as.is_empty() {
                 match &p.style {
-                    None => return err(format!("{what}: an unrelated prior (empty same_actor_as) needs a [priors.style] table")),
+                    None => {
+                        return err(format!(
+                            "{what}: an unrelated prior (empty same_actor_as) needs a [priors.style] table"
+                        ))
+                    }
                     Some(st) => validate_operation(&format!("{what}.style"), st, false)?,
                 }
                 if p.reused_accounts > 0 {
@@ -811,9 +768,7 @@ fn languages(what: &str, m: &BTreeMap<String, f64>) -> Result<(), SimError> {
     let mut total = 0.0;
     for (k, v) in m {
         if Lang::from_code(k).is_none() {
-            return Err(SimError::Scenario(format!(
-                "{what}: unknown language {k:?} (known: ar, en, es, fr, ru, zh)"
-            )));
+            return Err(SimError::Scenario(format!("{what}: unknown language {k:?} (known: ar, en, es, fr, ru, zh)")));
         }
         range(&format!("{what}.{k}"), *v, 0.0, 1e6)?;
         total += v;
@@ -877,10 +832,7 @@ fn validate_operation(what: &str, op: &OperationConfig, main: bool) -> Result<()
     }
     for h in [&op.core_handles, &op.amplifier_handles] {
         if !super::world::HANDLE_STYLES.contains(&h.as_str()) {
-            return err(format!(
-                "unknown handle style {h:?} (known: {})",
-                super::world::HANDLE_STYLES.join(", ")
-            ));
+            return err(format!("unknown handle style {h:?} (known: {})", super::world::HANDLE_STYLES.join(", ")));
         }
     }
     prob(&format!("{what}.empty_profile_share"), op.empty_profile_share)?;
@@ -920,7 +872,8 @@ fn validate_operation(what: &str, op: &OperationConfig, main: bool) -> Result<()
         range(&format!("{what}.bursts.multiplier"), b.multiplier, 0.0, 1000.0)?;
     }
     for d in &op.dormancy {
-        let (s, e) = (date(&format!("{what}.dormancy.start"), &d.start)?, date(&format!("{what}.dormancy.end"), &d.end)?);
+        let (s, e) =
+            (date(&format!("{what}.dormancy.start"), &d.start)?, date(&format!("{what}.dormancy.end"), &d.end)?);
         if e < s {
             return err("a dormancy period ends before it starts".into());
         }
@@ -929,7 +882,10 @@ fn validate_operation(what: &str, op: &OperationConfig, main: bool) -> Result<()
 }
 
 fn hashtag(what: &str, h: &str) -> Result<(), SimError> {
-    if h.is_empty() || h.starts_with('#') || h.chars().any(|c| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '"' | '\'')) {
+    if h.is_empty()
+        || h.starts_with('#')
+        || h.chars().any(|c| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '"' | '\''))
+    {
         return Err(SimError::Scenario(format!(
             "{what}: hashtag {h:?} must be non-empty, without '#', spaces, commas, brackets or quotes"
         )));

@@ -145,7 +145,8 @@ fn generated_slice_is_consistent() {
     }
     let user_ids: BTreeSet<&str> = users.iter().map(|u| u["userid"].as_str()).collect();
     assert_eq!(user_ids.len(), users.len(), "userids are unique");
-    let screen_of: HashMap<&str, &str> = users.iter().map(|u| (u["userid"].as_str(), u["user_screen_name"].as_str())).collect();
+    let screen_of: HashMap<&str, &str> =
+        users.iter().map(|u| (u["userid"].as_str(), u["user_screen_name"].as_str())).collect();
     let kind_of: HashMap<&str, &HashMap<String, String>> = truth.iter().map(|t| (t["userid"].as_str(), t)).collect();
 
     // Tweets: authors exist, ids are Snowflakes matching tweet_time, references exist and precede.
@@ -171,7 +172,8 @@ fn generated_slice_is_consistent() {
             if t[col].is_empty() {
                 continue;
             }
-            let (pms, author) = by_id.get(t[col].as_str()).unwrap_or_else(|| panic!("{col} {} is not in the file", t[col]));
+            let (pms, author) =
+                by_id.get(t[col].as_str()).unwrap_or_else(|| panic!("{col} {} is not in the file", t[col]));
             assert!(*pms < ms, "{col} {} does not precede {}", t[col], t["tweetid"]);
             match col {
                 "retweet_tweetid" => {
@@ -210,7 +212,8 @@ fn generated_slice_is_consistent() {
     for t in &tweets {
         *per_acct.entry(t["userid"].as_str()).or_default() += 1;
     }
-    let mut organic: Vec<u64> = truth.iter().filter(|t| t["kind"] == "organic").map(|t| per_acct[t["userid"].as_str()]).collect();
+    let mut organic: Vec<u64> =
+        truth.iter().filter(|t| t["kind"] == "organic").map(|t| per_acct[t["userid"].as_str()]).collect();
     organic.sort_unstable();
     let median = organic[organic.len() / 2];
     assert!(median <= 3, "most ordinary accounts post rarely (median {median})");
@@ -218,10 +221,11 @@ fn generated_slice_is_consistent() {
 
     // Operations: enough accounts, office hours in Beijing, dormancy, creation waves,
     // almost no outside retweets.
-    let ops: BTreeMap<&str, usize> = truth.iter().filter(|t| t["kind"] == "operation").fold(BTreeMap::new(), |mut m, t| {
-        *m.entry(t["operation"].as_str()).or_default() += 1;
-        m
-    });
+    let ops: BTreeMap<&str, usize> =
+        truth.iter().filter(|t| t["kind"] == "operation").fold(BTreeMap::new(), |mut m, t| {
+            *m.entry(t["operation"].as_str()).or_default() += 1;
+            m
+        });
     assert_eq!(ops.len(), 2, "{ops:?}");
     let (mut in_hours, mut core_posts) = (0, 0);
     let dormant = (time::parse_date("2019-11-25").unwrap(), time::parse_date("2020-01-19").unwrap());
@@ -243,7 +247,8 @@ fn generated_slice_is_consistent() {
     }
     assert!(core_posts > 100);
     assert!(in_hours as f64 >= 0.97 * core_posts as f64, "{in_hours} of {core_posts} core posts in office hours");
-    let op_users: Vec<&HashMap<String, String>> = users.iter().filter(|u| kind_of[u["userid"].as_str()]["kind"] == "operation").collect();
+    let op_users: Vec<&HashMap<String, String>> =
+        users.iter().filter(|u| kind_of[u["userid"].as_str()]["kind"] == "operation").collect();
     let mut days: HashMap<&str, usize> = HashMap::new();
     for u in &op_users {
         *days.entry(u["account_creation_date"].as_str()).or_default() += 1;
@@ -281,7 +286,12 @@ fn generated_slice_is_consistent() {
     for t in &tweets {
         if kind_of[t["userid"].as_str()]["kind"] == "journalist" {
             for u in t["urls"].trim_matches(|c| c == '[' || c == ']').split(", ").filter(|u| !u.is_empty()) {
-                let canon = u.split(['?', '#']).next().unwrap_or(u).replace("http://", "https://").replace("https://www.", "https://");
+                let canon = u
+                    .split(['?', '#'])
+                    .next()
+                    .unwrap_or(u)
+                    .replace("http://", "https://")
+                    .replace("https://www.", "https://");
                 story_sharers.entry(canon).or_default().insert(t["userid"].as_str());
             }
         }
@@ -352,7 +362,10 @@ fn default_toml_round_trips_and_documents_every_key() {
 #[test]
 fn scenario_docs_show_the_defaults() {
     let docs = include_str!("../../../../docs/SCENARIO.md");
-    assert!(docs.contains(&Scenario::default_toml()), "docs/SCENARIO.md must contain Scenario::default_toml() verbatim");
+    assert!(
+        docs.contains(&Scenario::default_toml()),
+        "docs/SCENARIO.md must contain Scenario::default_toml() verbatim"
+    );
 }
 
 #[test]
@@ -399,9 +412,11 @@ fn bad_scale_is_an_error() {
     let mut sc = Scenario::default();
     sc.organic.accounts = 9_000_000;
     let opts = SimulateOptions { seed: 1, scale: 900.0, out: dir.path().join("y"), scenario: sc };
-    assert!(matches!(simulate(&opts, &mut |_, _| {}), Err(SimError::TooLarge { .. })));
-    let mut sc = Scenario::default();
-    sc.end = "nonsense".into();
+    assert!(matches!(simulate(&opts, &mut |_, _| {}), Err(SimError::TooLarge { what: "accounts", .. })));
+    let sc = Scenario { posts: 90_000_000, ..Scenario::default() };
+    let opts = SimulateOptions { seed: 1, scale: 100.0, out: dir.path().join("w"), scenario: sc };
+    assert!(matches!(simulate(&opts, &mut |_, _| {}), Err(SimError::TooLarge { what: "posts", .. })));
+    let sc = Scenario { end: "nonsense".into(), ..Scenario::default() };
     let opts = SimulateOptions { seed: 1, scale: 0.1, out: dir.path().join("z"), scenario: sc };
     assert!(matches!(simulate(&opts, &mut |_, _| {}), Err(SimError::Scenario(_))));
 }
@@ -460,7 +475,8 @@ legacy_format = true
     assert_eq!(s.operations, vec!["solo_op".to_string()]);
     assert_eq!(s.priors.len(), 1);
     let truth = read_csv(&dir.path().join("truth.csv"));
-    let ops: BTreeSet<&str> = truth.iter().filter(|t| t["kind"] == "operation").map(|t| t["operation"].as_str()).collect();
+    let ops: BTreeSet<&str> =
+        truth.iter().filter(|t| t["kind"] == "operation").map(|t| t["operation"].as_str()).collect();
     assert_eq!(ops, BTreeSet::from(["solo_op"]));
     let raw = std::fs::read_to_string(dir.path().join("priors/old_solo/old_solo_tweets_csv_hashed.csv")).unwrap();
     assert!(raw.starts_with(engine::HEADER_LEGACY));
@@ -471,15 +487,45 @@ legacy_format = true
     let hashed: Vec<&str> = pu.iter().map(|u| u["userid"].as_str()).filter(|id| id.len() == 64).collect();
     assert!(!hashed.is_empty() && hashed.iter().all(|h| h.bytes().all(|b| b.is_ascii_hexdigit())));
     let tweets = read_csv(&dir.path().join("platform/sim_tweets_csv_unhashed.csv"));
-    assert!(tweets.iter().all(|t| t["tweet_time"].as_str() >= "2020-02-01 00:00" && t["tweet_time"].as_str() <= "2020-03-15 23:59"));
+    assert!(tweets
+        .iter()
+        .all(|t| t["tweet_time"].as_str() >= "2020-02-01 00:00" && t["tweet_time"].as_str() <= "2020-03-15 23:59"));
 }
 
 #[test]
-fn tiny_scales_still_work() {
+fn tiny_scales_and_empty_populations_work() {
     let dir = tempfile::tempdir().unwrap();
     let s = run(2, 0.001, dir.path());
     assert!(s.posts > 0 && s.accounts > 0);
     assert_eq!(s.operation_accounts.len(), 2, "{:?}", s.operation_accounts);
+    // No hard negatives, an operation without amplifiers, no priors.
+    let doc = r#"
+posts = 3000
+priors = []
+[organic]
+accounts = 400
+[journalists]
+accounts = 0
+[ngos]
+accounts = 0
+[fans]
+accounts = 0
+[newsbots]
+accounts = 0
+[friend_clusters]
+clusters = 0
+[[operations]]
+name = "lonely"
+core = 5
+amplifiers = 0
+"#;
+    let sc = Scenario::from_toml_str(doc).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let opts = SimulateOptions { seed: 9, scale: 1.0, out: dir.path().to_path_buf(), scenario: sc };
+    let s = simulate(&opts, &mut |_, _| {}).unwrap();
+    let kinds: Vec<&String> = s.accounts_by_kind.keys().collect();
+    assert_eq!(kinds, ["operation", "organic"], "{s}");
+    assert!(s.priors.is_empty());
 }
 
 /// Manual run and benchmark:
@@ -489,7 +535,9 @@ fn tiny_scales_still_work() {
 fn bench_run() {
     let scale: f64 = std::env::var("SIM_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1.0);
     let seed: u64 = std::env::var("SIM_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(42);
-    let out = std::env::var("SIM_OUT").map(std::path::PathBuf::from).unwrap_or_else(|_| std::env::temp_dir().join("cibscan-sim-bench"));
+    let out = std::env::var("SIM_OUT")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::env::temp_dir().join("cibscan-sim-bench"));
     let opts = SimulateOptions { seed, scale, out: out.clone(), scenario: Scenario::default() };
     let t0 = std::time::Instant::now();
     let mut last = 0;
@@ -503,5 +551,11 @@ fn bench_run() {
     let el = t0.elapsed().as_secs_f64();
     println!("{s}");
     let bytes: u64 = s.files.iter().map(|f| std::fs::metadata(out.join(f)).map(|m| m.len()).unwrap_or(0)).sum();
-    println!("{:.2} s, {:.0} posts/s, {:.1} MB written to {}", el, s.posts as f64 / el, bytes as f64 / 1e6, out.display());
+    println!(
+        "{:.2} s, {:.0} posts/s, {:.1} MB written to {}",
+        el,
+        s.posts as f64 / el,
+        bytes as f64 / 1e6,
+        out.display()
+    );
 }

@@ -64,11 +64,6 @@ impl Draft {
         Self::list_push(&mut self.urls, &mut self.n_urls, url);
     }
 
-    /// Adds an expanded link to the entities only.
-    pub fn url_entity(&mut self, url: &str) {
-        Self::list_push(&mut self.urls, &mut self.n_urls, url);
-    }
-
     pub fn mention(&mut self, uid: &str) {
         Self::list_push(&mut self.mentions, &mut self.n_mentions, uid);
     }
@@ -356,17 +351,31 @@ pub fn op_quote(rng: &mut Rng8, lang: Lang, d: &mut Draft) {
 pub fn general_url(rng: &mut Rng8, day: i64) -> String {
     let (y, m, d) = super::time::civil_from_days(day - rng.random_range(0..30));
     let (domain, style) = pick(rng, banks::GENERAL_DOMAINS);
-    let words = |rng: &mut Rng8, n: usize| -> String { (0..n).map(|_| pick(rng, banks::LATIN_WORDS)).collect::<Vec<_>>().join("-") };
+    let words = |rng: &mut Rng8, n: usize| -> String {
+        (0..n).map(|_| pick(rng, banks::LATIN_WORDS)).collect::<Vec<_>>().join("-")
+    };
     let mut u = match style {
         1 => format!("https://www.youtube.com/watch?v={}", alnum(rng, 11)),
         2 => format!("https://www.{domain}/p/{}/", alnum(rng, 11)),
         3 => format!("https://{domain}/track/{}", alnum(rng, 22)),
-        4 => format!("https://{domain}/@{}/{}-{}", pick(rng, banks::LATIN_WORDS), words(rng, 4), super::util::lower_alnum(rng, 12)),
+        4 => format!(
+            "https://{domain}/@{}/{}-{}",
+            pick(rng, banks::LATIN_WORDS),
+            words(rng, 4),
+            super::util::lower_alnum(rng, 12)
+        ),
         5 => format!("https://{domain}/wiki/{}", capitalise(&words(rng, 2).replace('-', "_"))),
-        6 => format!("https://www.{domain}/r/{}/comments/{}/{}/", pick(rng, banks::LATIN_WORDS), super::util::lower_alnum(rng, 6), words(rng, 3).replace('-', "_")),
+        6 => format!(
+            "https://www.{domain}/r/{}/comments/{}/{}/",
+            pick(rng, banks::LATIN_WORDS),
+            super::util::lower_alnum(rng, 6),
+            words(rng, 3).replace('-', "_")
+        ),
         7 => format!("https://www.{domain}/{}{}", pick(rng, banks::LATIN_WORDS), rng.random_range(1..9999)),
         8 => format!("https://www.{domain}/title/tt{}/", rng.random_range(1_000_000..9_999_999)),
-        9 => format!("https://www.{domain}/listing/{}/{}", rng.random_range(100_000_000..999_999_999u64), words(rng, 3)),
+        9 => {
+            format!("https://www.{domain}/listing/{}/{}", rng.random_range(100_000_000..999_999_999u64), words(rng, 3))
+        }
         10 => format!("https://{domain}/{}/{}", pick(rng, banks::LATIN_WORDS), words(rng, 2)),
         _ => format!("https://www.{domain}/{y}/{m:02}/{d:02}/{}.html", words(rng, 5)),
     };
@@ -404,5 +413,11 @@ pub fn story_url(rng: &mut Rng8, outlet: &str, day: (i64, u32, u32), lang: Lang,
         .collect::<Vec<_>>()
         .join("-");
     let _ = lang;
-    format!("https://www.{outlet}/{}/{:02}/{:02}/{section}/{slug}-{}.html", day.0, day.1, day.2, rng.random_range(10_000..99_999))
+    format!(
+        "https://www.{outlet}/{}/{:02}/{:02}/{section}/{slug}-{}.html",
+        day.0,
+        day.1,
+        day.2,
+        rng.random_range(10_000..99_999)
+    )
 }

@@ -97,6 +97,7 @@ pub fn snowflake(ms: i64, low22: u64) -> u64 {
 }
 
 /// Millisecond time of a Snowflake id.
+#[cfg(test)]
 pub fn snowflake_ms(id: u64) -> i64 {
     (id >> 22) as i64 + TWEPOCH_MS
 }

@@ -11,7 +11,6 @@ pub type Rng8 = ChaCha8Rng;
 pub struct Alias {
     prob: Vec<f32>,
     alias: Vec<u32>,
-    pub total: f64,
 }
 
 impl Alias {
@@ -19,7 +18,7 @@ impl Alias {
         let n = weights.len();
         let total: f64 = weights.iter().map(|w| w.max(0.0)).sum();
         if n == 0 || total <= 0.0 {
-            return Alias { prob: Vec::new(), alias: Vec::new(), total: 0.0 };
+            return Alias { prob: Vec::new(), alias: Vec::new() };
         }
         let mut prob = vec![0f32; n];
         let mut alias = vec![0u32; n];
@@ -47,7 +46,7 @@ impl Alias {
             prob[i] = 1.0;
             alias[i] = i as u32;
         }
-        Alias { prob, alias, total }
+        Alias { prob, alias }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -97,7 +96,7 @@ pub fn lognormal(rng: &mut Rng8, median: f64, sigma: f64) -> f64 {
 }
 
 pub fn poisson(rng: &mut Rng8, lambda: f64) -> u64 {
-    if !(lambda > 0.0) || !lambda.is_finite() {
+    if lambda.is_nan() || lambda <= 0.0 || !lambda.is_finite() {
         return 0;
     }
     if lambda < 30.0 {
@@ -124,7 +123,7 @@ pub fn poisson(rng: &mut Rng8, lambda: f64) -> u64 {
 
 /// Gamma-mixed Poisson (negative binomial): overdispersed counts with mean `lambda`.
 pub fn overdispersed(rng: &mut Rng8, lambda: f64, shape: f64) -> u64 {
-    if !(lambda > 0.0) {
+    if lambda.is_nan() || lambda <= 0.0 {
         return 0;
     }
     let g = Gamma::new(shape, 1.0 / shape).map(|d| d.sample(rng)).unwrap_or(1.0);

@@ -5,10 +5,13 @@ use std::hash::BuildHasherDefault;
 
 use rand::{Rng, SeedableRng};
 
-use super::banks::{self, Lang, Narrative, NarrativeText, Topic, TOPICS};
+use super::banks::{self, Lang, NarrativeText, Topic, TOPICS};
 use super::scenario::{OperationConfig, PriorConfig, Scenario};
 use super::time::{self, fmt_date, parse_date, MS_PER_DAY};
-use super::util::{alnum, base64, capitalise, digest32, lognormal, lower_alnum, mix64, normal, pick, pick_weighted, push_field, Alias, Rng8};
+use super::util::{
+    alnum, base64, capitalise, digest32, lognormal, lower_alnum, mix64, normal, pick, pick_weighted, push_field, Alias,
+    Rng8,
+};
 
 pub const HANDLE_STYLES: &[&str] = &["name_digits", "random", "name_year", "word_digits"];
 pub const NONE: u32 = u32::MAX;
@@ -109,7 +112,6 @@ pub struct Fandom {
     pub members: Vec<u32>,
     pub idol_name: String,
     pub fandom_name: String,
-    pub tz_min: i32,
 }
 
 pub struct Wire {
@@ -131,7 +133,6 @@ pub struct Cell {
 }
 
 pub struct NarrRt {
-    pub narrative: &'static Narrative,
     pub start: i64,
     pub end: i64,
     pub weight: f64,
@@ -156,10 +157,7 @@ pub struct OpRuntime {
 /// Expected volumes used to calibrate the ordinary population.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
-    pub special_posts: f64,
-    pub general_originals: f64,
     pub extra_originals: f64,
-    pub engagement: f64,
     pub retweet_frac: f64,
     pub reply_frac: f64,
     pub quote_frac: f64,
@@ -376,7 +374,11 @@ fn user_id(rng: &mut Rng8, created_ms: i64) -> u64 {
     (v0 + per_day * frac + rng.random::<f64>() * per_day.max(1.0)) as u64
 }
 
+/// `v` per unit of scale, at least `min` unless the scenario asks for none at all.
 fn count(v: u64, scale: f64, min: u64) -> usize {
+    if v == 0 {
+        return 0;
+    }
     ((v as f64 * scale).round() as u64).max(min) as usize
 }
 
@@ -473,7 +475,7 @@ fn bio(rng: &mut Rng8, lang: Lang) -> String {
     }
     let mut s = parts.join(sep);
     if rng.random_bool(0.03) {
-        s.push_str("\n");
+        s.push('\n');
         s.push_str(pick(rng, b.bio));
     }
     s
@@ -517,28 +519,37 @@ fn wave_time(rng: &mut Rng8, day: i64, tz_min: i32) -> i64 {
 
 /// Hours-of-day weights (local time) of ordinary posting.
 pub const DIURNAL: [f64; 24] = [
-    1.2, 0.8, 0.5, 0.35, 0.3, 0.4, 0.8, 1.5, 2.0, 2.2, 2.3, 2.4, 2.7, 2.6, 2.4, 2.4, 2.5, 2.7, 2.9, 3.2, 3.4, 3.4, 3.0, 2.1,
+    1.2, 0.8, 0.5, 0.35, 0.3, 0.4, 0.8, 1.5, 2.0, 2.2, 2.3, 2.4, 2.7, 2.6, 2.4, 2.4, 2.5, 2.7, 2.9, 3.2, 3.4, 3.4, 3.0,
+    2.1,
 ];
 /// Hours-of-day weights of journalists and NGOs (working days, long hours).
 pub const WORKDAY: [f64; 24] = [
-    0.5, 0.3, 0.2, 0.1, 0.1, 0.2, 0.6, 1.5, 2.5, 3.0, 3.0, 3.0, 2.8, 2.8, 3.0, 3.0, 2.9, 2.6, 2.2, 1.8, 1.6, 1.4, 1.1, 0.8,
+    0.5, 0.3, 0.2, 0.1, 0.1, 0.2, 0.6, 1.5, 2.5, 3.0, 3.0, 3.0, 2.8, 2.8, 3.0, 3.0, 2.9, 2.6, 2.2, 1.8, 1.6, 1.4, 1.1,
+    0.8,
 ];
 
 struct Builder<'a> {
-    sc: &'a Scenario,
     scale: f64,
     rng: Rng8,
     reg: &'a mut Registry,
     accounts: Vec<Account>,
     protos: Vec<Proto>,
     clients: Vec<String>,
-    start_day: i64,
-    end_day: i64,
 }
 
 impl Builder<'_> {
     #[allow(clippy::too_many_arguments)]
-    fn push(&mut self, kind: Kind, lang: Lang, tz_min: i32, created_ms: i64, client: u16, proto: Proto, act: f64, pop: f64) -> u32 {
+    fn push(
+        &mut self,
+        kind: Kind,
+        lang: Lang,
+        tz_min: i32,
+        created_ms: i64,
+        client: u16,
+        proto: Proto,
+        act: f64,
+        pop: f64,
+    ) -> u32 {
         let id = self.reg.id(&mut self.rng, created_ms);
         let idx = self.accounts.len() as u32;
         self.accounts.push(Account {
@@ -570,7 +581,9 @@ impl Builder<'_> {
     fn client_for(&mut self, lang: Lang, kind: Kind) -> u16 {
         let opts: &[(&str, f64)] = match kind {
             Kind::Journalist => &[("Twitter Web App", 0.45), ("Twitter for iPhone", 0.35), ("TweetDeck", 0.2)],
-            Kind::Ngo => &[("Twitter Web App", 0.4), ("Hootsuite Inc.", 0.3), ("TweetDeck", 0.2), ("Sprout Social", 0.1)],
+            Kind::Ngo => {
+                &[("Twitter Web App", 0.4), ("Hootsuite Inc.", 0.3), ("TweetDeck", 0.2), ("Sprout Social", 0.1)]
+            }
             Kind::Fan => &[("Twitter for iPhone", 0.5), ("Twitter for Android", 0.45), ("Twitter Web App", 0.05)],
             _ => match lang {
                 Lang::En => &[
@@ -614,16 +627,7 @@ impl Builder<'_> {
         let description = if rng.random_bool(0.7) { bio(rng, lang) } else { String::new() };
         let url = if rng.random_bool(0.1) { tco(rng) } else { String::new() };
         let following = lognormal(rng, 250.0, 1.0).min(7_500.0) as u32;
-        Proto {
-            display,
-            screen,
-            location,
-            description,
-            url,
-            followers,
-            following,
-            account_lang: lang.account_code(),
-        }
+        Proto { display, screen, location, description, url, followers, following, account_lang: lang.account_code() }
     }
 
     fn place(&mut self, lang: Lang) -> (&'static str, i32) {
@@ -646,15 +650,12 @@ pub fn build_main(sc: &Scenario, scale: f64, seed: u64, reg: &mut Registry) -> W
     let start_day = parse_date(&sc.start).unwrap_or(0);
     let end_day = parse_date(&sc.end).unwrap_or(start_day);
     let mut b = Builder {
-        sc,
         scale,
         rng: Rng8::seed_from_u64(mix64(seed ^ 0x5eed_0001)),
         reg,
         accounts: Vec::new(),
         protos: Vec::new(),
         clients: banks::CLIENTS.iter().map(|s| s.to_string()).collect(),
-        start_day,
-        end_day,
     };
     let o = &sc.organic;
     let langs = lang_weights(&o.languages);
@@ -806,7 +807,16 @@ pub fn build_main(sc: &Scenario, scale: f64, seed: u64, reg: &mut Registry) -> W
         let initials: String = name.split(' ').filter_map(|w| w.chars().next()).collect();
         let h = if b.rng.random_bool(0.5) { slug.clone() } else { format!("{initials}_org") };
         let screen = b.reg.handle(&mut b.rng, h);
-        let (place, tz) = pick(&mut b.rng, &[("Geneva, Switzerland", 60), ("New York, NY", -300), ("Hong Kong", 480), ("London, England", 0), ("Bangkok, Thailand", 420)]);
+        let (place, tz) = pick(
+            &mut b.rng,
+            &[
+                ("Geneva, Switzerland", 60),
+                ("New York, NY", -300),
+                ("Hong Kong", 480),
+                ("London, England", 0),
+                ("Bangkok, Thailand", 420),
+            ],
+        );
         let zp = normal(&mut b.rng);
         let proto = Proto {
             display: name.clone(),
@@ -814,7 +824,16 @@ pub fn build_main(sc: &Scenario, scale: f64, seed: u64, reg: &mut Registry) -> W
             location: place.to_string(),
             description: format!(
                 "{name}: {}. Retweets are not endorsements.",
-                pick(&mut b.rng, &["defending human rights since 1998", "independent monitoring and advocacy", "for a free press in Asia", "documenting abuses, demanding justice", "a network of civil society groups"])
+                pick(
+                    &mut b.rng,
+                    &[
+                        "defending human rights since 1998",
+                        "independent monitoring and advocacy",
+                        "for a free press in Asia",
+                        "documenting abuses, demanding justice",
+                        "a network of civil society groups"
+                    ]
+                )
             ),
             url: format!("https://{domain}"),
             followers: (lognormal(&mut b.rng, 25_000.0, 0.8) * (0.5 * zp).exp()) as u32,
@@ -835,7 +854,8 @@ pub fn build_main(sc: &Scenario, scale: f64, seed: u64, reg: &mut Registry) -> W
     let f = &sc.fans;
     let n_fans = count(f.accounts, scale, 5);
     let n_fandoms = ((n_fans as f64 / f.fandom_size as f64).round() as usize).max(1);
-    let fan_langs: Vec<(Lang, f64)> = vec![(Lang::En, 0.5), (Lang::Es, 0.2), (Lang::Ar, 0.1), (Lang::Fr, 0.1), (Lang::Zh, 0.05), (Lang::Ru, 0.05)];
+    let fan_langs: Vec<(Lang, f64)> =
+        vec![(Lang::En, 0.5), (Lang::Es, 0.2), (Lang::Ar, 0.1), (Lang::Fr, 0.1), (Lang::Zh, 0.05), (Lang::Ru, 0.05)];
     let mut fandoms = Vec::with_capacity(n_fandoms);
     for k in 0..n_fandoms {
         let (name, fname) = banks::FANDOMS[k % banks::FANDOMS.len()];
@@ -857,7 +877,7 @@ pub fn build_main(sc: &Scenario, scale: f64, seed: u64, reg: &mut Registry) -> W
         let idol = b.push(Kind::Organic, Lang::En, 540, created, client, proto, 2.0, 150.0);
         b.accounts[idol as usize].flags |= F_IDOL;
         b.accounts[idol as usize].group = k as u32;
-        fandoms.push(Fandom { idol, members: Vec::new(), idol_name, fandom_name: fname.to_string(), tz_min: 540 });
+        fandoms.push(Fandom { idol, members: Vec::new(), idol_name, fandom_name: fname.to_string() });
     }
     for i in 0..n_fans {
         let k = i % n_fandoms;
@@ -877,10 +897,23 @@ pub fn build_main(sc: &Scenario, scale: f64, seed: u64, reg: &mut Registry) -> W
         let za = normal(&mut b.rng);
         let zp = normal(&mut b.rng);
         let proto = Proto {
-            display: format!("{}{} {emoji} {}", fl, if b.rng.random_bool(0.5) { "⁷" } else { "" }, fandoms[k].idol_name),
+            display: format!(
+                "{}{} {emoji} {}",
+                fl,
+                if b.rng.random_bool(0.5) { "⁷" } else { "" },
+                fandoms[k].idol_name
+            ),
             screen,
-            location: if b.rng.random_bool(0.4) { place.to_string() } else { format!("{} {emoji}", fandoms[k].fandom_name) },
-            description: format!("{} {emoji} | {} | fan account", fandoms[k].idol_name, pick(&mut b.rng, lang.bank().bio)),
+            location: if b.rng.random_bool(0.4) {
+                place.to_string()
+            } else {
+                format!("{} {emoji}", fandoms[k].fandom_name)
+            },
+            description: format!(
+                "{} {emoji} | {} | fan account",
+                fandoms[k].idol_name,
+                pick(&mut b.rng, lang.bank().bio)
+            ),
             url: String::new(),
             followers: lognormal(&mut b.rng, 600.0, 1.0) as u32,
             following: lognormal(&mut b.rng, 700.0, 0.6) as u32,
@@ -956,12 +989,24 @@ pub fn build_main(sc: &Scenario, scale: f64, seed: u64, reg: &mut Registry) -> W
     let prior_waves: Vec<Vec<String>> = sc
         .operations
         .iter()
-        .map(|op| sc.priors.iter().find(|p| p.same_actor_as == op.name).map(|p| p.creation_waves.clone()).unwrap_or_default())
+        .map(|op| {
+            sc.priors.iter().find(|p| p.same_actor_as == op.name).map(|p| p.creation_waves.clone()).unwrap_or_default()
+        })
         .collect();
     for (oi, op) in sc.operations.iter().enumerate() {
         let n_core = count(op.core, scale, 3);
         let n_amp = count(op.amplifiers, scale, 5);
-        let rt = build_op(&mut b, oi as u16, op, n_core, n_amp, veterans_for[oi] as usize, &prior_waves[oi], start_day, end_day);
+        let rt = build_op(
+            &mut b,
+            oi as u16,
+            op,
+            n_core,
+            n_amp,
+            veterans_for[oi] as usize,
+            &prior_waves[oi],
+            start_day,
+            end_day,
+        );
         ops.push(rt);
     }
 
@@ -1071,7 +1116,11 @@ fn build_op(
             (String::new(), String::new(), String::new())
         } else {
             let places = lang.bank().places;
-            let loc = if rng.random_bool(0.5) { places[rng.random_range(0..places.len().min(3))].0.to_string() } else { String::new() };
+            let loc = if rng.random_bool(0.5) {
+                places[rng.random_range(0..places.len().min(3))].0.to_string()
+            } else {
+                String::new()
+            };
             (loc, bio(rng, lang), if rng.random_bool(0.05) { tco(rng) } else { String::new() })
         };
         let followers = if veteran {
@@ -1109,7 +1158,8 @@ fn build_op(
     finish_cells(&mut b.rng, &mut cells, &b.accounts);
     let narratives = op_narratives(&mut b.rng, op, &langs, start_day, end_day);
     let day_mult = op_day_mult(&mut b.rng, op, start_day, end_day, tz);
-    let core_per_amp = cells.iter().map(|c| c.core.len()).sum::<usize>() as f64 / cells.iter().map(|c| c.amps.len()).sum::<usize>().max(1) as f64;
+    let core_per_amp = cells.iter().map(|c| c.core.len()).sum::<usize>() as f64
+        / cells.iter().map(|c| c.amps.len()).sum::<usize>().max(1) as f64;
     let amp_rate = op.core_posts_per_day * op.amplifications_per_post * core_per_amp;
     let cs = op.camouflage_share;
     OpRuntime {
@@ -1147,11 +1197,18 @@ fn finish_cells(rng: &mut Rng8, cells: &mut [Cell], accounts: &[Account]) {
     }
 }
 
-fn op_narratives(rng: &mut Rng8, op: &OperationConfig, langs: &[(Lang, f64)], start_day: i64, end_day: i64) -> Vec<NarrRt> {
+fn op_narratives(
+    rng: &mut Rng8,
+    op: &OperationConfig,
+    langs: &[(Lang, f64)],
+    start_day: i64,
+    end_day: i64,
+) -> Vec<NarrRt> {
     let mut out = Vec::new();
     for n in &op.narratives {
         let Some(nar) = banks::narrative_by_name(&n.name) else { continue };
-        let mut texts: Vec<&'static NarrativeText> = nar.texts.iter().filter(|t| langs.iter().any(|(l, _)| *l == t.lang)).collect();
+        let mut texts: Vec<&'static NarrativeText> =
+            nar.texts.iter().filter(|t| langs.iter().any(|(l, _)| *l == t.lang)).collect();
         if texts.is_empty() {
             texts = nar.texts.iter().collect();
         }
@@ -1167,7 +1224,11 @@ fn op_narratives(rng: &mut Rng8, op: &OperationConfig, langs: &[(Lang, f64)], st
                 format!("https://www.youtube.com/watch?v={}", alnum(rng, 11))
             } else if domain == "telegra.ph" {
                 let (_, m, d) = time::civil_from_days(rng.random_range(start_day - 30..=end_day));
-                format!("https://telegra.ph/{}-{}-{m:02}-{d:02}", capitalise(pick(rng, slug_words)), capitalise(pick(rng, slug_words)))
+                format!(
+                    "https://telegra.ph/{}-{}-{m:02}-{d:02}",
+                    capitalise(pick(rng, slug_words)),
+                    capitalise(pick(rng, slug_words))
+                )
             } else {
                 let w: Vec<&str> = (0..rng.random_range(3..6)).map(|_| pick(rng, slug_words)).collect();
                 let (y, m, _) = time::civil_from_days(rng.random_range(start_day - 30..=end_day));
@@ -1175,7 +1236,7 @@ fn op_narratives(rng: &mut Rng8, op: &OperationConfig, langs: &[(Lang, f64)], st
             };
             urls.push(url);
         }
-        out.push(NarrRt { narrative: nar, start: s, end: e, weight: n.weight, hashtags: n.hashtags.clone(), texts, urls });
+        out.push(NarrRt { start: s, end: e, weight: n.weight, hashtags: n.hashtags.clone(), texts, urls });
     }
     out
 }
@@ -1186,7 +1247,8 @@ fn op_day_mult(rng: &mut Rng8, op: &OperationConfig, start_day: i64, end_day: i6
         .iter()
         .filter_map(|b| Some((parse_date(&b.start)?, parse_date(&b.end)?, b.multiplier, b.ramp)))
         .collect();
-    let dormant: Vec<(i64, i64)> = op.dormancy.iter().filter_map(|d| Some((parse_date(&d.start)?, parse_date(&d.end)?))).collect();
+    let dormant: Vec<(i64, i64)> =
+        op.dormancy.iter().filter_map(|d| Some((parse_date(&d.start)?, parse_date(&d.end)?))).collect();
     (start_day..=end_day)
         .map(|d| {
             if dormant.iter().any(|(s, e)| d >= *s && d <= *e) {
@@ -1263,16 +1325,24 @@ fn calibrate(world: &mut World, sc: &Scenario, scale: f64) {
     let days = world.days() as f64;
     let j = &sc.journalists;
     let stories: f64 = world.desks.len() as f64 * j.stories_per_desk_per_day * days;
-    let desk_members = world.desks.iter().map(|d| d.members.len()).sum::<usize>() as f64 / world.desks.len().max(1) as f64;
+    let desk_members =
+        world.desks.iter().map(|d| d.members.len()).sum::<usize>() as f64 / world.desks.len().max(1) as f64;
     let shares = stories * desk_members * j.share_probability;
     let peer = shares * (desk_members - 1.0).max(0.0) * j.peer_retweet_probability;
-    let coal_members = world.coalitions.iter().map(|c| c.len()).sum::<usize>() as f64 / world.coalitions.len().max(1) as f64;
+    let coal_members =
+        world.coalitions.iter().map(|c| c.len()).sum::<usize>() as f64 / world.coalitions.len().max(1) as f64;
     let ngo_story = stories * 0.4 * coal_members * sc.ngos.story_share_probability;
-    let statements = world.coalitions.len() as f64 * sc.ngos.joint_statements_per_month * days / 30.44 * coal_members * sc.ngos.statement_participation;
+    let statements = world.coalitions.len() as f64 * sc.ngos.joint_statements_per_month * days / 30.44
+        * coal_members
+        * sc.ngos.statement_participation;
     let f = &sc.fans;
-    let fans_per = world.fandoms.iter().map(|x| x.members.len()).sum::<usize>() as f64 / world.fandoms.len().max(1) as f64;
+    let fans_per =
+        world.fandoms.iter().map(|x| x.members.len()).sum::<usize>() as f64 / world.fandoms.len().max(1) as f64;
     let games = world.fandoms.len() as f64 * f.games_per_week * days / 7.0;
-    let game_posts = games * (1.0 + fans_per * f.participation * (f.posts_per_game + 0.8) + fans_per * 0.03 * f.posts_per_game * f.participation);
+    let game_posts = games
+        * (1.0
+            + fans_per * f.participation * (f.posts_per_game + 0.8)
+            + fans_per * 0.03 * f.posts_per_game * f.participation);
     let nb = &sc.newsbots;
     let bots = world.wires.iter().map(|w| w.bots.len()).sum::<usize>() as f64;
     let bot_posts = bots * nb.headlines_per_day * days * nb.pickup_probability;
@@ -1285,7 +1355,8 @@ fn calibrate(world: &mut World, sc: &Scenario, scale: f64) {
             let wd = time::weekday(d);
             let wf = if wd >= 5 { cfg.weekend_activity } else { 1.0 };
             let t = (d + 1) * MS_PER_DAY;
-            let active = op.cells.iter().flat_map(|c| &c.core).filter(|&&i| world.accounts[i as usize].created_ms < t).count();
+            let active =
+                op.cells.iter().flat_map(|c| &c.core).filter(|&&i| world.accounts[i as usize].created_ms < t).count();
             core_posts += *m as f64 * wf * cfg.core_posts_per_day * active as f64;
         }
         let amp = core_posts * (cfg.amplifications_per_post + 0.3);
@@ -1376,7 +1447,10 @@ fn calibrate(world: &mut World, sc: &Scenario, scale: f64) {
     world.all_engager_ids = all.0;
     // Mention targets: the most popular accounts per language.
     let mut popular: Vec<Vec<u32>> = vec![Vec::new(); Lang::ALL.len()];
-    let mut by_pop: Vec<(f32, u32)> = (0..world.accounts.len() as u32).filter(|&i| world.accounts[i as usize].kind != Kind::Operation).map(|i| (world.accounts[i as usize].pop, i)).collect();
+    let mut by_pop: Vec<(f32, u32)> = (0..world.accounts.len() as u32)
+        .filter(|&i| world.accounts[i as usize].kind != Kind::Operation)
+        .map(|i| (world.accounts[i as usize].pop, i))
+        .collect();
     by_pop.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
     for (_, i) in by_pop {
         let l = world.accounts[i as usize].lang.index();
@@ -1386,10 +1460,7 @@ fn calibrate(world: &mut World, sc: &Scenario, scale: f64) {
     }
     world.popular = popular;
     world.plan = Plan {
-        special_posts: special,
-        general_originals,
         extra_originals: extra,
-        engagement,
         retweet_frac: o.retweet_share / eng_share.max(1e-9),
         reply_frac: o.reply_share / eng_share.max(1e-9),
         quote_frac: o.quote_share / eng_share.max(1e-9),
@@ -1399,7 +1470,14 @@ fn calibrate(world: &mut World, sc: &Scenario, scale: f64) {
 
 /// Builds an earlier takedown archive's network. For the same actor, `main` provides the
 /// style and the reused (veteran) accounts.
-pub fn build_prior(sc: &Scenario, prior: &PriorConfig, main: &World, scale: f64, seed: u64, reg: &mut Registry) -> World {
+pub fn build_prior(
+    sc: &Scenario,
+    prior: &PriorConfig,
+    main: &World,
+    scale: f64,
+    seed: u64,
+    reg: &mut Registry,
+) -> World {
     let start_day = parse_date(&prior.start).unwrap_or(0);
     let end_day = parse_date(&prior.end).unwrap_or(start_day);
     let same = sc.operations.iter().position(|o| o.name == prior.same_actor_as);
@@ -1432,15 +1510,15 @@ pub fn build_prior(sc: &Scenario, prior: &PriorConfig, main: &World, scale: f64,
         n.end.clear();
     }
     let mut b = Builder {
-        sc,
         scale,
-        rng: Rng8::seed_from_u64(mix64(seed ^ 0x0070_7269_6f72 ^ mix64(prior.name.len() as u64 + prior.name.bytes().map(|c| c as u64).sum::<u64>()))),
+        rng: Rng8::seed_from_u64(mix64(
+            seed ^ 0x0070_7269_6f72
+                ^ mix64(prior.name.len() as u64 + prior.name.bytes().map(|c| c as u64).sum::<u64>()),
+        )),
         reg,
         accounts: Vec::new(),
         protos: Vec::new(),
         clients: banks::CLIENTS.iter().map(|s| s.to_string()).collect(),
-        start_day,
-        end_day,
     };
     let n_core = count(prior.core, scale, 3);
     let n_amp = count(prior.amplifiers, scale, 5);
@@ -1448,7 +1526,8 @@ pub fn build_prior(sc: &Scenario, prior: &PriorConfig, main: &World, scale: f64,
     rt.name = prior.name.clone();
     // Replace the first core accounts by the main operation's veterans (same id and handle).
     if let Some(oi) = same {
-        let veterans: Vec<&Account> = main.accounts.iter().filter(|a| a.op as usize == oi && a.flags & F_VETERAN != 0).collect();
+        let veterans: Vec<&Account> =
+            main.accounts.iter().filter(|a| a.op as usize == oi && a.flags & F_VETERAN != 0).collect();
         let core0: Vec<u32> = rt.cells.iter().flat_map(|c| c.core.iter().copied()).collect();
         for (slot, v) in core0.iter().zip(veterans.iter().take(prior.reused_accounts as usize)) {
             let a = &mut b.accounts[*slot as usize];
