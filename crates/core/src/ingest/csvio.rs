@@ -123,22 +123,25 @@ pub(crate) fn for_each_prepared<C: Sync, P: Send>(
     let cols = on_header(&header)?;
     let width = header.len();
     let (mut ok, mut skipped, mut record) = (0u64, 0u64, 0u64);
-    // Splitting records, checking UTF-8 and `prepare` run on their own thread, interning on
-    // this one, so a second core takes about half the work.
+    // Splitting records and checking UTF-8 run on their own thread, interning on this one;
+    // `prepare` runs on whichever is less busy: the splitter prepares a batch only while
+    // another batch waits for this thread. So two cores share the work evenly.
     let cols = &cols;
-    let prepare = &prepare;
+    let prepare_one = |r: &mut RawRecord<P>| {
+        if r.prepared.is_none() && r.error.is_none() && r.bad_utf8.is_none() && r.rec.len() == width {
+            r.prepared = Some(prepare(cols, &Fields { record: &r.rec }));
+        }
+    };
+    let queued = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| -> Result<(), IngestError> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<RawRecord<P>>>(4);
         let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<RawRecord<P>>>();
-        scope.spawn(move || {
-            split_records(rdr, tx, back_rx, &|r: &mut RawRecord<P>| {
-                if r.error.is_none() && r.bad_utf8.is_none() && r.rec.len() == width {
-                    r.prepared = Some(prepare(cols, &Fields { record: &r.rec }));
-                }
-            })
-        });
+        let (prepare_one, queued) = (&prepare_one, &queued);
+        scope.spawn(move || split_records(rdr, tx, back_rx, queued, prepare_one));
         for mut batch in rx {
+            queued.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
             for raw in &mut batch {
+                prepare_one(raw);
                 record += 1;
                 let pos = Pos { path, record, line: raw.line };
                 if let Some((msg, io)) = &raw.error {
@@ -216,6 +219,7 @@ fn split_records<P>(
     mut rdr: csv::Reader<Input<'_>>,
     tx: std::sync::mpsc::SyncSender<Vec<RawRecord<P>>>,
     back: std::sync::mpsc::Receiver<Vec<RawRecord<P>>>,
+    queued: &std::sync::atomic::AtomicUsize,
     prepare: &dyn Fn(&mut RawRecord<P>),
 ) {
     // One record of lookahead, so the last record of the input is known to be the last
@@ -282,10 +286,17 @@ fn split_records<P>(
         if n == BATCH + 1 {
             carry = batch.pop();
         }
-        for r in &mut batch {
-            prepare(r);
+        // A waiting batch means the reading thread is the slower one: take work off it.
+        if queued.load(std::sync::atomic::Ordering::Relaxed) >= 1 {
+            batch.iter_mut().for_each(prepare);
         }
-        if (!batch.is_empty() && tx.send(batch).is_err()) || stop {
+        if !batch.is_empty() {
+            queued.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if tx.send(batch).is_err() {
+                return;
+            }
+        }
+        if stop {
             return;
         }
     }
