@@ -320,17 +320,18 @@ fn read_archive_parquet(path: &Path, ctx: &Ctx<'_>, data: &mut Dataset) -> Resul
     let cursor: Box<dyn std::io::Read + Send> = Box::new(std::io::Cursor::new(csv_bytes));
     let mut input = std::io::BufReader::new(cursor);
     let kind = crate::ingest::sniff_csv_kind(path, &mut input)?;
-    let counts =
-        match kind {
-            FileKind::ArchiveTweets => crate::ingest::archive_tweets(path, input, ctx, data)?,
-            FileKind::ArchiveUsers => crate::ingest::archive_users(path, input, ctx, data)?,
-            other => return Err(IngestError::UnknownFormat {
+    let counts = match kind {
+        FileKind::ArchiveTweets => crate::ingest::archive_tweets(path, input, ctx, data)?,
+        FileKind::ArchiveUsers => crate::ingest::archive_users(path, input, ctx, data)?,
+        other => {
+            return Err(IngestError::UnknownFormat {
                 path: path.to_path_buf(),
                 detail: format!(
                     "Parquet with {other:?} columns: only archive tweets/users tables and cibscan datasets are read"
                 ),
-            }),
-        };
+            })
+        }
+    };
     Ok((FileKind::ArchiveParquet, counts))
 }
 
