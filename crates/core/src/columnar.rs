@@ -260,30 +260,43 @@ pub(crate) fn read_parquet(
                 let (a, b) = (g[0].as_u64().unwrap_or(0) as usize, g[1].as_u64().unwrap_or(0) as usize);
                 sections.insert(s["name"].as_str().unwrap_or("").to_string(), a..b);
             }
-            let read = |name: &str, schema: SchemaRef| -> Result<Vec<RecordBatch>, IngestError> {
+            // Each section is read with only its own columns, batch by batch into the dataset.
+            let read = |name: &str,
+                        schema: SchemaRef,
+                        data: &mut Dataset,
+                        add: fn(&mut Dataset, &RecordBatch) -> Result<(), String>|
+             -> Result<(), IngestError> {
                 let Some(groups) = sections.get(name).cloned() else {
                     return Err(perr(&format!("section {name} missing")));
                 };
                 let file =
                     std::fs::File::open(path).map_err(|e| IngestError::Io { path: path.to_path_buf(), source: e })?;
                 let b = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| perr(&e))?;
+                let groups: Vec<usize> = groups.collect();
+                if groups.iter().any(|&g| g >= b.metadata().num_row_groups()) {
+                    return Err(perr(&format!("section {name} names row groups the file does not have")));
+                }
+                if name == "posts" {
+                    let rows: i64 = groups.iter().map(|&g| b.metadata().row_group(g).num_rows()).sum();
+                    data.posts.reserve(rows.max(0) as usize);
+                }
                 let roots: Vec<usize> =
                     schema.fields().iter().filter_map(|f| b.schema().index_of(f.name()).ok()).collect();
                 let mask = ProjectionMask::roots(b.parquet_schema(), roots);
                 let reader = b
                     .with_projection(mask)
-                    .with_row_groups(groups.collect())
+                    .with_row_groups(groups)
                     .with_batch_size(BATCH_ROWS)
                     .build()
                     .map_err(|e| perr(&e))?;
-                let batches = reader.collect::<Result<Vec<_>, _>>().map_err(|e| perr(&e))?;
-                ctx.progress.advance(0);
-                Ok(batches)
+                for batch in reader {
+                    add(data, &batch.map_err(|e| perr(&e))?).map_err(|e| perr(&e))?;
+                }
+                Ok(())
             };
-            let strings = read("strings", strings_schema())?;
-            let accounts = read("accounts", accounts_schema())?;
-            let posts = read("posts", posts_schema())?;
-            *data = from_batches(&strings, &accounts, &posts).map_err(|e| perr(&e))?;
+            read("strings", strings_schema(), data, add_strings)?;
+            read("accounts", accounts_schema(), data, add_accounts)?;
+            read("posts", posts_schema(), data, add_posts)?;
             let n = data.posts.len() as u64;
             Ok((FileKind::DatasetParquet, (n, 0)))
         }
@@ -373,6 +386,22 @@ pub fn from_batches(
 ) -> Result<Dataset, String> {
     let mut d = Dataset::new();
     for b in strings {
+        add_strings(&mut d, b)?;
+    }
+    for b in accounts {
+        add_accounts(&mut d, b)?;
+    }
+    // Reserve exactly, so a reload of 100 million posts does not double its columns.
+    d.posts.reserve(posts.iter().map(RecordBatch::num_rows).sum());
+    for b in posts {
+        add_posts(&mut d, b)?;
+    }
+    Ok(d)
+}
+
+/// Appends a batch of the `strings` table (ids continue from what `d` holds).
+pub fn add_strings(d: &mut Dataset, b: &RecordBatch) -> Result<(), String> {
+    {
         let s = col(b, "string")?.as_string::<i32>();
         for i in 0..s.len() {
             let before = d.strings.len();
@@ -382,14 +411,23 @@ pub fn from_batches(
             }
         }
     }
+    Ok(())
+}
+
+fn string_check(d: &Dataset) -> impl Fn(Vec<u32>) -> Result<Vec<u32>, String> {
     let ns = d.strings.len() as u32;
-    let check_s = |v: Vec<u32>| -> Result<Vec<u32>, String> {
+    move |v: Vec<u32>| {
         if v.iter().any(|&x| x != NO_STR && x >= ns) {
             return Err("string id out of range".into());
         }
         Ok(v)
-    };
-    for b in accounts {
+    }
+}
+
+/// Appends a batch of the `accounts` table; every string must already be loaded.
+pub fn add_accounts(d: &mut Dataset, b: &RecordBatch) -> Result<(), String> {
+    let check_s = string_check(d);
+    {
         let keys = col(b, "account_key")?.as_string::<i32>();
         let base = d.accounts.len();
         for i in 0..keys.len() {
@@ -423,6 +461,13 @@ pub fn from_batches(
         a.flags.truncate(base);
         a.flags.extend(flags.values().iter().copied());
     }
+    Ok(())
+}
+
+/// Appends a batch of the `posts` table; every string and account must already be loaded.
+pub fn add_posts(d: &mut Dataset, b: &RecordBatch) -> Result<(), String> {
+    let check_s = string_check(d);
+    let ns = d.strings.len() as u32;
     let na = d.accounts.len() as u32;
     let check_a = |v: Vec<u32>, allow_none: bool| -> Result<Vec<u32>, String> {
         if v.iter().any(|&x| !(x < na || (allow_none && x == NO_ACCOUNT))) {
@@ -430,9 +475,7 @@ pub fn from_batches(
         }
         Ok(v)
     };
-    // Reserve exactly, so a reload of 100 million posts does not double its columns.
-    d.posts.reserve(posts.iter().map(RecordBatch::num_rows).sum());
-    for b in posts {
+    {
         let p = &mut d.posts;
         let n = b.num_rows();
         let base = p.len() as u32;
@@ -468,7 +511,7 @@ pub fn from_batches(
         }
         p.flags.extend(col(b, "post_flags")?.as_primitive::<UInt8Type>().values().iter().copied());
     }
-    Ok(d)
+    Ok(())
 }
 
 #[cfg(test)]
