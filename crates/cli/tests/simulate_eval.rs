@@ -24,17 +24,7 @@ fn simulate(dir: &Path, seed: &str, scale: &str) {
 fn oracle(truth_dir: &Path, out: &Path) {
     let mut r = csv::Reader::from_path(truth_dir.join("truth.csv")).unwrap();
     let mut w = csv::Writer::from_path(out.join("accounts.csv")).unwrap();
-    w.write_record([
-        "account_id",
-        "screen_name",
-        "network_id",
-        "role",
-        "coordination_score",
-        "inauthenticity_score",
-        "posts",
-        "signals",
-    ])
-    .unwrap();
+    w.write_record(cibscan_core::output::ACCOUNTS_HEADER).unwrap();
     for rec in r.records() {
         let rec = rec.unwrap();
         let (id, op, role) = (&rec[0], &rec[2], &rec[3]);
