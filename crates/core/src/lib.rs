@@ -10,6 +10,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod progress;
+pub mod traces;
 
 pub use ingest::{ingest, IngestError, IngestOptions, IngestStats, InputFormat, Summary};
 pub use model::Dataset;
