@@ -8,6 +8,7 @@ pub mod columnar;
 pub mod ingest;
 pub mod model;
 pub mod output;
+pub mod pairs;
 pub mod parse;
 pub mod progress;
 pub mod traces;

@@ -1,0 +1,219 @@
+//! Co-action pairs: two accounts acting on the same item within a time window.
+//!
+//! Input is [`Traces`] of one kind (sorted by item, then time). For every item, each pair of
+//! distinct accounts whose actions on it lie within `window_ms` of each other is one piece of
+//! evidence. Items acted on by more than `max_item_accounts` distinct accounts are skipped
+//! and counted: a viral post or the day's top link says little about coordination and would
+//! make the pair count explode. Each item's evidence is weighted by `1 / ln(e + n - 1)` for
+//! an item with `n` accounts, so rare items count more than common ones; the chance model
+//! that decides which pairs are more than coincidence comes after this stage.
+//!
+//! Shard-then-merge: [`pairs_shard`] handles a range of item runs, [`merge`] sorts all
+//! shard outputs by `(a, b, weight)` and sums per pair in that order, so the result — float
+//! sums included — is identical for any number of shards.
+
+use crate::traces::Traces;
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// Options of pair generation for one signal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PairOptions {
+    /// Two actions on an item count together when at most this far apart.
+    pub window_ms: i64,
+    /// Items with more distinct accounts than this are skipped.
+    pub max_item_accounts: usize,
+}
+
+/// Evidence per account pair (`a < b`), sorted by `(a, b)`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Pairs {
+    pub a: Vec<u32>,
+    pub b: Vec<u32>,
+    /// Distinct items both acted on within the window.
+    pub items: Vec<u32>,
+    /// Sum of the items' weights.
+    pub weight: Vec<f64>,
+    /// Items skipped for having more than `max_item_accounts` accounts.
+    pub capped_items: u64,
+}
+
+impl Pairs {
+    pub fn len(&self) -> usize {
+        self.a.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.a.is_empty()
+    }
+}
+
+/// The weight of one co-acted item with `n` distinct accounts.
+pub fn item_weight(n: usize) -> f64 {
+    1.0 / (std::f64::consts::E + n.saturating_sub(1) as f64).ln()
+}
+
+/// Unmerged evidence: one row per (pair, item).
+#[derive(Debug, Default)]
+pub struct PairShard {
+    rows: Vec<(u32, u32, f64)>,
+    capped_items: u64,
+}
+
+/// The per-shard kernel: evidence from the item runs `runs` of `traces`.
+pub fn pairs_shard(traces: &Traces, runs: &[Range<usize>], opts: &PairOptions) -> PairShard {
+    let mut out = PairShard::default();
+    let mut accounts: Vec<u32> = Vec::new();
+    let mut item_pairs: Vec<(u32, u32)> = Vec::new();
+    for run in runs {
+        accounts.clear();
+        accounts.extend_from_slice(&traces.account[run.clone()]);
+        accounts.sort_unstable();
+        accounts.dedup();
+        let n = accounts.len();
+        if n < 2 {
+            continue;
+        }
+        if n > opts.max_item_accounts {
+            out.capped_items += 1;
+            continue;
+        }
+        // Actions are in time order within the run: a sliding window finds the pairs.
+        item_pairs.clear();
+        let (t, acc) = (&traces.time_ms[run.clone()], &traces.account[run.clone()]);
+        let mut lo = 0;
+        for hi in 0..t.len() {
+            while t[hi] - t[lo] > opts.window_ms {
+                lo += 1;
+            }
+            for j in lo..hi {
+                let (x, y) = (acc[j], acc[hi]);
+                if x != y {
+                    item_pairs.push((x.min(y), x.max(y)));
+                }
+            }
+        }
+        item_pairs.sort_unstable();
+        item_pairs.dedup();
+        let w = item_weight(n);
+        out.rows.extend(item_pairs.iter().map(|&(a, b)| (a, b, w)));
+    }
+    out
+}
+
+/// The merge: sums evidence per pair in a fixed order, whatever the sharding.
+pub fn merge(shards: Vec<PairShard>) -> Pairs {
+    let capped_items = shards.iter().map(|s| s.capped_items).sum();
+    let mut rows: Vec<(u32, u32, f64)> = shards.into_iter().flat_map(|s| s.rows).collect();
+    // Weights are positive, so their bit patterns order like the numbers.
+    rows.par_sort_unstable_by_key(|&(a, b, w)| (a, b, w.to_bits()));
+    let mut out = Pairs { capped_items, ..Default::default() };
+    for (a, b, w) in rows {
+        if out.a.last() == Some(&a) && out.b.last() == Some(&b) {
+            *out.items.last_mut().expect("same length") += 1;
+            *out.weight.last_mut().expect("same length") += w;
+        } else {
+            out.a.push(a);
+            out.b.push(b);
+            out.items.push(1);
+            out.weight.push(w);
+        }
+    }
+    out
+}
+
+/// Pairs of one trace kind in `shards` shards of item runs on the rayon pool.
+pub fn pairs(traces: &Traces, opts: &PairOptions, shards: usize) -> Pairs {
+    let runs: Vec<Range<usize>> = traces.runs().collect();
+    let size = runs.len().div_ceil(shards.max(1)).max(1);
+    let parts: Vec<PairShard> = runs.par_chunks(size).map(|chunk| pairs_shard(traces, chunk, opts)).collect();
+    merge(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn traces(rows: &[(u64, i64, u32)]) -> Traces {
+        let mut sorted: Vec<(u64, i64, u32, u32)> =
+            rows.iter().enumerate().map(|(i, &(item, t, a))| (item, t, a, i as u32)).collect();
+        sorted.sort_unstable();
+        Traces {
+            item: sorted.iter().map(|r| r.0).collect(),
+            time_ms: sorted.iter().map(|r| r.1).collect(),
+            account: sorted.iter().map(|r| r.2).collect(),
+            post: sorted.iter().map(|r| r.3).collect(),
+        }
+    }
+
+    const OPTS: PairOptions = PairOptions { window_ms: 60_000, max_item_accounts: 100 };
+
+    #[test]
+    fn only_actions_within_the_window_pair() {
+        let t = traces(&[(1, 0, 10), (1, 30_000, 11), (1, 200_000, 12), (2, 5, 10), (2, 6, 11)]);
+        let p = pairs(&t, &OPTS, 1);
+        assert_eq!((p.a.clone(), p.b.clone()), (vec![10], vec![11]));
+        assert_eq!(p.items, vec![2]);
+        assert!((p.weight[0] - (item_weight(3) + item_weight(2))).abs() < 1e-12);
+        assert!(item_weight(2) > item_weight(3), "rarer items weigh more");
+    }
+
+    #[test]
+    fn popular_items_are_capped_and_counted() {
+        let rows: Vec<(u64, i64, u32)> = (0..150).map(|a| (7, a as i64, a)).collect();
+        let p = pairs(&traces(&rows), &OPTS, 1);
+        assert!(p.is_empty());
+        assert_eq!(p.capped_items, 1);
+    }
+
+    #[test]
+    fn repeated_actions_count_an_item_once() {
+        let t = traces(&[(1, 0, 1), (1, 10, 2), (1, 20, 1), (1, 30, 2)]);
+        let p = pairs(&t, &OPTS, 1);
+        assert_eq!(p.items, vec![1]);
+    }
+
+    /// Brute force: every pair of accounts with some actions on a shared item within the window.
+    fn brute(rows: &[(u64, i64, u32)], opts: &PairOptions) -> Vec<(u32, u32, u32)> {
+        let mut items: std::collections::BTreeMap<u64, Vec<(i64, u32)>> = Default::default();
+        for &(i, t, a) in rows {
+            items.entry(i).or_default().push((t, a));
+        }
+        let mut count: std::collections::BTreeMap<(u32, u32), u32> = Default::default();
+        for acts in items.values() {
+            let distinct: std::collections::BTreeSet<u32> = acts.iter().map(|x| x.1).collect();
+            if distinct.len() > opts.max_item_accounts {
+                continue;
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            for &(t1, a1) in acts {
+                for &(t2, a2) in acts {
+                    if a1 < a2 && (t1 - t2).abs() <= opts.window_ms {
+                        seen.insert((a1, a2));
+                    }
+                }
+            }
+            for p in seen {
+                *count.entry(p).or_default() += 1;
+            }
+        }
+        count.into_iter().map(|((a, b), c)| (a, b, c)).collect()
+    }
+
+    proptest! {
+        #[test]
+        fn matches_brute_force_and_ignores_sharding(
+            rows in proptest::collection::vec((0u64..6, 0i64..300_000, 0u32..12), 0..80),
+            shards in 1usize..9,
+            window in 0i64..120_000,
+            cap in 2usize..12,
+        ) {
+            let opts = PairOptions { window_ms: window, max_item_accounts: cap };
+            let t = traces(&rows);
+            let one = pairs(&t, &opts, 1);
+            prop_assert_eq!(&pairs(&t, &opts, shards), &one);
+            let got: Vec<(u32, u32, u32)> = (0..one.len()).map(|i| (one.a[i], one.b[i], one.items[i])).collect();
+            prop_assert_eq!(got, brute(&rows, &opts));
+        }
+    }
+}
