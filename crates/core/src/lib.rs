@@ -11,6 +11,7 @@ pub mod output;
 pub mod pairs;
 pub mod parse;
 pub mod progress;
+pub mod score;
 pub mod traces;
 
 pub use ingest::{ingest, IngestError, IngestOptions, IngestStats, InputFormat, Summary};

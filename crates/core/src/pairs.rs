@@ -36,6 +36,10 @@ pub struct Pairs {
     pub weight: Vec<f64>,
     /// Items skipped for having more than `max_item_accounts` accounts.
     pub capped_items: u64,
+    /// Over the items not capped: account pairs that co-acted within the window, and all
+    /// account pairs. Their ratio is how often co-occurrence falls within the window.
+    pub window_pairs: u64,
+    pub all_pairs: u64,
 }
 
 impl Pairs {
@@ -57,6 +61,8 @@ pub fn item_weight(n: usize) -> f64 {
 pub struct PairShard {
     rows: Vec<(u32, u32, f64)>,
     capped_items: u64,
+    window_pairs: u64,
+    all_pairs: u64,
 }
 
 /// The per-shard kernel: evidence from the item runs `runs` of `traces`.
@@ -94,6 +100,8 @@ pub fn pairs_shard(traces: &Traces, runs: &[Range<usize>], opts: &PairOptions) -
         }
         item_pairs.sort_unstable();
         item_pairs.dedup();
+        out.window_pairs += item_pairs.len() as u64;
+        out.all_pairs += (n * (n - 1) / 2) as u64;
         let w = item_weight(n);
         out.rows.extend(item_pairs.iter().map(|&(a, b)| (a, b, w)));
     }
@@ -103,10 +111,12 @@ pub fn pairs_shard(traces: &Traces, runs: &[Range<usize>], opts: &PairOptions) -
 /// The merge: sums evidence per pair in a fixed order, whatever the sharding.
 pub fn merge(shards: Vec<PairShard>) -> Pairs {
     let capped_items = shards.iter().map(|s| s.capped_items).sum();
+    let window_pairs = shards.iter().map(|s| s.window_pairs).sum();
+    let all_pairs = shards.iter().map(|s| s.all_pairs).sum();
     let mut rows: Vec<(u32, u32, f64)> = shards.into_iter().flat_map(|s| s.rows).collect();
     // Weights are positive, so their bit patterns order like the numbers.
     rows.par_sort_unstable_by_key(|&(a, b, w)| (a, b, w.to_bits()));
-    let mut out = Pairs { capped_items, ..Default::default() };
+    let mut out = Pairs { capped_items, window_pairs, all_pairs, ..Default::default() };
     for (a, b, w) in rows {
         if out.a.last() == Some(&a) && out.b.last() == Some(&b) {
             *out.items.last_mut().expect("same length") += 1;
