@@ -94,6 +94,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Find coordinated networks: accounts.csv, networks.json, edges.csv in --out.
+    Detect {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        /// Seed of the clustering (output is deterministic per seed).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// A trivial detector for calibration: flag every account that retweets.
     Baseline {
         #[command(flatten)]
@@ -110,9 +121,27 @@ enum Command {
 fn main() {
     let cli = Cli::parse();
     if let Err(e) = run(cli) {
+        // `cibscan … | head` closing the pipe early is not an error.
+        if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) {
+            return;
+        }
         eprintln!("error: {e:#}");
         std::process::exit(1);
     }
+}
+
+/// Writes to standard output, returning (not panicking on) a closed pipe.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
 }
 
 fn read_inputs(input: &InputArgs, quiet: bool) -> Result<(cibscan_core::Dataset, ingest::IngestStats)> {
@@ -133,18 +162,18 @@ fn run(cli: Cli) -> Result<()> {
                     .with_context(|| format!("writing {}", out.display()))?;
             }
             if json {
-                println!("{}", serde_json::to_string(&summary)?);
+                outln!("{}", serde_json::to_string(&summary)?)?;
             } else {
-                print!("{summary}");
+                out!("{summary}")?;
                 if let Some(out) = &out {
-                    println!("dataset written  {}", out.display());
+                    outln!("dataset written  {}", out.display())?;
                 }
             }
         }
         Command::Simulate { seed, scale, out, scenario, print_default_scenario } => {
             use cibscan_sim::simulate::{simulate, Scenario, SimulateOptions};
             if print_default_scenario {
-                print!("{}", Scenario::default_toml());
+                out!("{}", Scenario::default_toml())?;
                 return Ok(());
             }
             let Some(out) = out else { bail!("--out DIR is required") };
@@ -159,15 +188,26 @@ fn run(cli: Cli) -> Result<()> {
             let opts = SimulateOptions { seed, scale, out, scenario };
             let summary = simulate(&opts, &mut |done, total| bar.set(done, total));
             bar.done();
-            println!("{}", summary?);
+            outln!("{}", summary?)?;
         }
         Command::Eval { truth, result, json } => {
             let report = cibscan_sim::eval::evaluate(&truth, &result)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                outln!("{}", serde_json::to_string_pretty(&report)?)?;
             } else {
-                print!("{report}");
+                out!("{report}")?;
             }
+        }
+        Command::Detect { input, out, seed } => {
+            let (data, _) = read_inputs(&input, cli.quiet)?;
+            let opts = cibscan_core::detect::DetectOptions { seed, ..Default::default() };
+            let bar = progress::Bar::new(cli.quiet, "detecting");
+            let det = cibscan_core::detect::detect(&data, &opts, &bar);
+            bar.done();
+            cibscan_core::output::write_detection(&out, &data, &det)
+                .with_context(|| format!("writing results to {}", out.display()))?;
+            let flagged: usize = det.networks.iter().map(|n| n.accounts).sum();
+            outln!("{} networks, {flagged} accounts flagged; wrote {}", det.networks.len(), out.display())?;
         }
         Command::Baseline { input, out, min_retweets } => {
             let (data, _) = read_inputs(&input, cli.quiet)?;
@@ -177,7 +217,7 @@ fn run(cli: Cli) -> Result<()> {
             cibscan_core::output::write_accounts(&path, &rows)
                 .with_context(|| format!("writing {}", path.display()))?;
             let flagged = rows.iter().filter(|r| !r.network_id.is_empty()).count();
-            println!("{flagged} of {} accounts flagged; wrote {}", rows.len(), path.display());
+            outln!("{flagged} of {} accounts flagged; wrote {}", rows.len(), path.display())?;
         }
     }
     Ok(())

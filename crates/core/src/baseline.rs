@@ -36,7 +36,7 @@ pub fn flag_retweeters(data: &Dataset, min_retweets: u64) -> Vec<AccountRow> {
                     (true, false) => "core".into(),
                 },
                 coordination_score: if flagged { share } else { 0.0 },
-                inauthenticity_score: 0.0,
+                inauthenticity_score: None,
                 posts: posts[i],
                 signals: if flagged { "retweets".into() } else { String::new() },
             }

@@ -5,6 +5,7 @@
 
 pub mod baseline;
 pub mod columnar;
+pub mod detect;
 pub mod ingest;
 pub mod model;
 pub mod output;

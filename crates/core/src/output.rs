@@ -26,7 +26,8 @@ pub struct AccountRow {
     pub network_id: String,
     pub role: String,
     pub coordination_score: f64,
-    pub inauthenticity_score: f64,
+    /// Filled by the characterisation stage; empty until then.
+    pub inauthenticity_score: Option<f64>,
     pub posts: u64,
     pub signals: String,
 }
@@ -51,7 +52,7 @@ pub fn write_accounts(path: &Path, rows: &[AccountRow]) -> std::io::Result<()> {
             neutralise(&r.network_id).as_ref(),
             &r.role,
             &format!("{:.4}", r.coordination_score),
-            &format!("{:.4}", r.inauthenticity_score),
+            &r.inauthenticity_score.map(|v| format!("{v:.4}")).unwrap_or_default(),
             &r.posts.to_string(),
             neutralise(&r.signals).as_ref(),
         ])?;
@@ -65,6 +66,61 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut f, value)?;
     f.write_all(b"\n")?;
     f.flush()
+}
+
+/// Writes `accounts.csv`, `networks.json` and `edges.csv` of a detection run into `dir`.
+pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::Detection) -> std::io::Result<()> {
+    use crate::detect::SIGNALS;
+    std::fs::create_dir_all(dir)?;
+    let mut posts = vec![0u64; data.accounts.len()];
+    for &a in &data.posts.account {
+        posts[a as usize] += 1;
+    }
+    let rows: Vec<AccountRow> = data
+        .profiled_accounts()
+        .map(|a| {
+            let i = a as usize;
+            let network = det.network_of[i];
+            AccountRow {
+                account_id: data.accounts.key.get(a).to_string(),
+                screen_name: data.strings.opt(data.accounts.screen_name[i]).unwrap_or("").to_string(),
+                network_id: network.map(|n| det.networks[n as usize].id.clone()).unwrap_or_default(),
+                role: String::new(),
+                coordination_score: if network.is_some() { det.coordination_score[i] } else { 0.0 },
+                inauthenticity_score: None,
+                posts: posts[i],
+                signals: SIGNALS
+                    .iter()
+                    .enumerate()
+                    .filter(|(s, _)| det.account_signals[i] & (1 << s) != 0)
+                    .map(|(_, s)| s.name)
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            }
+        })
+        .collect();
+    write_accounts(&dir.join("accounts.csv"), &rows)?;
+    write_json(&dir.join("networks.json"), &det.networks)?;
+
+    // edges.csv: fused weight and each signal's surprise (−log10 p), empty where absent.
+    let mut per_signal: Vec<std::collections::HashMap<(u32, u32), f64>> = Vec::new();
+    for e in &det.edges {
+        per_signal.push((0..e.len()).map(|i| ((e.a[i], e.b[i]), e.surprise[i])).collect());
+    }
+    let mut w = csv::Writer::from_path(dir.join("edges.csv"))?;
+    let mut header = vec!["source", "target", "weight"];
+    header.extend(SIGNALS.iter().map(|s| s.name));
+    w.write_record(&header)?;
+    for &(a, b, weight) in &det.fused {
+        let mut rec = vec![
+            neutralise(data.accounts.key.get(a)).into_owned(),
+            neutralise(data.accounts.key.get(b)).into_owned(),
+            format!("{weight:.4}"),
+        ];
+        rec.extend(per_signal.iter().map(|m| m.get(&(a, b)).map(|s| format!("{s:.2}")).unwrap_or_default()));
+        w.write_record(&rec)?;
+    }
+    w.flush()
 }
 
 #[cfg(test)]
