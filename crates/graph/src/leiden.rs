@@ -184,21 +184,21 @@ pub fn leiden(g: &Graph, opts: &LeidenOptions) -> Partition {
 /// [`GraphError::InvalidOption`] from [`LeidenOptions::validate`].
 pub fn try_leiden(g: &Graph, opts: &LeidenOptions) -> Result<Partition, GraphError> {
     opts.validate()?;
-    let t0 = std::time::Instant::now();
-    let raw = leiden_raw(g, opts);
-    eprintln!("leiden_raw {:?}", t0.elapsed());
-    let t0 = std::time::Instant::now();
-    // Leiden guarantees connected communities (tested on the raw result). Splitting any
-    // disconnected community into its components never lowers the quality (γ >= 0), so
-    // this is a cheap belt-and-braces pass that in practice changes nothing.
-    let (split, _) = split_disconnected(g, &raw);
-    let p = Partition::from_membership(&split);
-    eprintln!("split+canonical {:?}", t0.elapsed());
-    Ok(p)
+    Ok(Partition::from_membership(&leiden_labels(g, opts, true)))
 }
 
-/// Leiden proper: returns compact (not canonical) labels.
+/// Leiden without the final safety pass (for tests).
+#[cfg(test)]
 pub(crate) fn leiden_raw(g: &Graph, opts: &LeidenOptions) -> Vec<u32> {
+    leiden_labels(g, opts, false)
+}
+
+/// Leiden proper: returns labels (not canonical). With `safety_split`, communities are
+/// finally split into connected components: Leiden already guarantees connected
+/// communities (tested on the unsplit result), and splitting a disconnected community
+/// never lowers the quality (γ >= 0), so this belt-and-braces pass changes nothing in
+/// practice; it runs on the community-ordered copy of the graph, where it is cheap.
+fn leiden_labels(g: &Graph, opts: &LeidenOptions, safety_split: bool) -> Vec<u32> {
     let n = g.n();
     let singletons: Vec<u32> = (0..n as u32).collect();
     let (node_weight, r) = match opts.quality {
@@ -228,26 +228,20 @@ pub(crate) fn leiden_raw(g: &Graph, opts: &LeidenOptions) -> Vec<u32> {
             Some(x) => (x.net.view(), &x.node_weight[..]),
             None => (base, &node_weight[..]),
         };
-        let t0 = std::time::Instant::now();
         let (next, moved) = iterate(net, nw, r, opts.randomness, &membership, &mut rng);
-        eprintln!("iterate total {:?}", t0.elapsed());
         if !moved {
             break; // a full iteration without a single move: stable
         }
         // Every move strictly increases the quality in exact arithmetic; stopping when the
         // recomputed quality does not increase guards against cycling on rounding noise.
-        let t0 = std::time::Instant::now();
         let q = net_quality(net, &next, nw, r);
-        eprintln!("iteration {done} q={q} quality {:?}", t0.elapsed());
         if q <= quality {
             break;
         }
         quality = q;
         membership = next;
         if relabelled.is_none() && done < max_iterations {
-            let t0 = std::time::Instant::now();
             let x = relabel_by_community(base, &node_weight, &membership);
-            eprintln!("relabel {:?}", t0.elapsed());
             let mut relabelled_membership = vec![0u32; n];
             for (v, &i) in x.new_id.iter().enumerate() {
                 relabelled_membership[i as usize] = membership[v];
@@ -256,6 +250,10 @@ pub(crate) fn leiden_raw(g: &Graph, opts: &LeidenOptions) -> Vec<u32> {
             quality = net_quality(x.net.view(), &membership, &x.node_weight, r);
             relabelled = Some(x);
         }
+    }
+    if safety_split {
+        let net = relabelled.as_ref().map_or(base, |x| x.net.view());
+        membership = split_disconnected(net, &membership).0;
     }
     match relabelled {
         Some(x) => x.new_id.iter().map(|&i| membership[i as usize]).collect(),
@@ -411,25 +409,19 @@ fn iterate(
     loop {
         let net = owned.as_ref().map_or(base, Net::view);
         let nl = net.n();
-        let t0 = std::time::Instant::now();
         moved |= move_nodes_fast(net, &nw, r, &mut p, rng);
         let k = renumber(&mut p);
-        eprintln!("  level n={nl} m={} move {:?} k={k}", net.targets.len(), t0.elapsed());
         if k == nl {
             break;
         }
-        let t0 = std::time::Instant::now();
         let (refined, kr) = refine(net, &nw, r, theta, &p, k, rng.next_u64());
-        eprintln!("    refine {:?} kr={kr}", t0.elapsed());
         if kr == nl {
             // The refinement merged nothing, so aggregating would not shrink the graph.
             // (Does not happen in practice: every community of >= 2 nodes holds a node
             // that gains from merging. leidenalg stops aggregating in the same situation.)
             break;
         }
-        let t0 = std::time::Instant::now();
         let (agg, agg_nw) = aggregate(net, &nw, &refined, kr);
-        eprintln!("    aggregate {:?}", t0.elapsed());
         let mut next_p = vec![0u32; kr];
         for (v, &c) in refined.iter().enumerate() {
             next_p[c as usize] = p[v];
@@ -904,9 +896,9 @@ fn aggregate(net: NetView<'_>, nw: &[f64], labels: &[u32], k: usize) -> (Net, Ve
 
 /// Splits every community into its connected components (BFS inside the community).
 /// Returns labels numbered by first appearance and whether anything was split.
-pub(crate) fn split_disconnected(g: &Graph, labels: &[u32]) -> (Vec<u32>, bool) {
-    let n = g.n();
-    let (offsets, targets, _) = g.csr();
+fn split_disconnected(net: NetView<'_>, labels: &[u32]) -> (Vec<u32>, bool) {
+    let n = net.n();
+    let (offsets, targets) = (net.offsets, net.targets);
     let mut comp = vec![u32::MAX; n];
     let mut next = 0u32;
     let mut stack = Vec::new();
@@ -936,6 +928,11 @@ pub(crate) fn split_disconnected(g: &Graph, labels: &[u32]) -> (Vec<u32>, bool) 
 mod tests {
     use super::*;
     use crate::modularity;
+
+    fn view(g: &Graph) -> NetView<'_> {
+        let (offsets, targets, weights) = g.csr();
+        NetView { offsets, targets, weights }
+    }
 
     fn karate() -> Graph {
         let adj: [(u32, &[u32]); 26] = [
@@ -1002,7 +999,7 @@ mod tests {
                         let resolution = if quality == Quality::Cpm { 0.05 } else { 1.0 };
                         let opts = LeidenOptions { quality, resolution, seed, max_iterations, ..Default::default() };
                         let raw = leiden_raw(g, &opts);
-                        let (_, split) = split_disconnected(g, &raw);
+                        let (_, split) = split_disconnected(view(g), &raw);
                         assert!(!split, "seed {seed} {quality:?} produced a disconnected community");
                     }
                 }
@@ -1026,7 +1023,7 @@ mod tests {
             let quality = if cpm { Quality::Cpm } else { Quality::Modularity };
             let opts = LeidenOptions { quality, resolution, seed, max_iterations: iterations, ..Default::default() };
             let raw = leiden_raw(&g, &opts);
-            proptest::prop_assert!(!split_disconnected(&g, &raw).1);
+            proptest::prop_assert!(!split_disconnected(view(&g), &raw).1);
         }
     }
 
@@ -1083,10 +1080,10 @@ mod tests {
     #[test]
     fn split_disconnected_splits() {
         let g = Graph::from_edges(5, [(0, 1, 1.0), (2, 3, 1.0)]).unwrap();
-        let (labels, split) = split_disconnected(&g, &[0, 0, 0, 0, 1]);
+        let (labels, split) = split_disconnected(view(&g), &[0, 0, 0, 0, 1]);
         assert!(split);
         assert_eq!(labels, vec![0, 0, 1, 1, 2]);
-        let (labels, split) = split_disconnected(&g, &[0, 0, 1, 1, 2]);
+        let (labels, split) = split_disconnected(view(&g), &[0, 0, 1, 1, 2]);
         assert!(!split);
         assert_eq!(labels, vec![0, 0, 1, 1, 2]);
     }

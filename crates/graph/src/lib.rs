@@ -29,57 +29,87 @@
 //!    partition of the aggregate graph is the *unrefined* one. Steps 1–3 repeat on the
 //!    aggregate graph until local moving leaves every aggregate node alone.
 //!
-//! Iterations repeat until one moves no node (or `max_iterations`). The final communities
-//! are refined sub-communities, hence connected; [`try_leiden`] additionally splits any
+//! Iterations repeat, each starting from the previous partition, until one moves no node
+//! (or `max_iterations` is reached; as a guard against cycling on floating-point noise,
+//! also when the recomputed quality does not increase). The final communities are refined
+//! sub-communities of the last level, hence connected; [`leiden`] additionally splits any
 //! disconnected community into components (a never-worse safety net that tests show is
-//! never needed).
+//! never needed). Where the algorithm leaves room (order of visits, data layout), the
+//! implementation chooses what is cache-friendly; see the notes in the source.
 //!
 //! ## Options ([`LeidenOptions`], defaults in brackets)
 //!
 //! * `quality` \[[`Quality::Modularity`]\]: modularity `Q = Σ_c [w_in/m − γ(K_c/2m)²]`, or
 //!   [`Quality::Cpm`] (constant Potts model, `Σ_c [w_in − γ·n_c(n_c−1)/2]`).
 //! * `resolution` γ \[`1.0`\]: higher gives smaller communities.
-//! * `randomness` θ \[`0.01`\]: refinement randomness, in raw weight units.
+//! * `randomness` θ \[`0.01`\]: refinement randomness, in raw weight units (as in the
+//!   CWTS reference implementation and igraph).
 //! * `max_iterations` \[`None` = until stable\].
 //! * `seed` \[`0`\].
 //!
 //! ## Determinism
 //!
 //! The result is a pure function of the graph (itself independent of edge order), the
-//! options and the seed: randomness comes from a seeded SplitMix64 generator consumed in
-//! a fixed order; rayon is used only for building the graph and the aggregate graphs, in
-//! work items cut from the data (not from the thread count) whose outputs are combined in
-//! order, so results are bit-identical for any number of threads. Partitions are
-//! canonically numbered (largest community first, ties by smallest member), see
-//! [`Partition`]. Results are reproducible across platforms with IEEE-754 `f64` (no
-//! fused multiply-add or platform maths is relied on apart from `exp` in the refinement
-//! probabilities).
+//! options and the seed:
 //!
-//! ## Complexity
+//! * randomness comes from a seeded SplitMix64 generator consumed in a fixed order; the
+//!   refinement of each community uses its own stream derived from the seed, the level
+//!   and the community id;
+//! * rayon is used for building the graph, refining communities, building aggregate and
+//!   renumbered graphs, and summing the quality. Every parallel work item computes
+//!   something that depends only on its own input (one node's list, one community's
+//!   refinement, one aggregate node's row) or a partial sum over a range cut from the data,
+//!   and outputs are combined in a fixed order. Results are bit-identical for any number
+//!   of threads (tested with 1, 2 and 5).
 //!
-//! With `n` nodes and `m` edges: building the graph is `O(m log d)` time (`d` the largest
-//! input degree) and ~`16 B × input edges + 24 B × m + 16 B × n` peak memory; the graph
-//! itself takes `24 B × m + 16 B × n`. One local-moving pass is `O(n + m)`; the queue
-//! typically re-visits a small fraction of nodes. Refinement and aggregation are `O(n + m)`
-//! per level, and the levels shrink geometrically, so an iteration costs a small multiple
-//! of `O(n + m)`; a handful of iterations usually reach stability. Extra memory is
-//! `O(n + m)` (the first aggregate graph is the largest copy).
+//! Partitions are canonically numbered (largest community first, ties by smallest
+//! member), see [`Partition`]. Across platforms, results could differ only through the
+//! last bits of `exp` (libm) in the refinement probabilities.
+//!
+//! ## Complexity and performance
+//!
+//! With `n` nodes and `m` edges: building the graph takes `O(m log d)` time (`d` the
+//! largest input degree) and peak memory of about `16 B × input edges + 24 B × m + 16 B ×
+//! n`; the graph itself holds `24 B × m + 16 B × n`. In Leiden, one local-moving pass is
+//! `O(n + m)` (the queue re-visits a node only when a neighbour moves away from its
+//! community); refinement and aggregation are `O(n + m)` per level; levels shrink in
+//! nodes, though not necessarily much in edges when there are many edges between
+//! communities. So one iteration costs a small multiple of `O(n + m)`. Extra memory is
+//! `O(n + m)`: a community-ordered copy of the graph made after the first iteration
+//! (`24 B × m`) plus the aggregate graph of each level, freed at the end of an
+//! iteration.
+//!
+//! Measured on this project's 2-core machine (release build, `tests/large.rs`, timings
+//! vary by ±20% between runs on the shared machine): a random planted graph with
+//! 1,000,000 nodes and 9.35M edges (10,000 groups of 100, 80% of the edges inside
+//! groups, node ids randomly permuted):
+//!
+//! | step | time |
+//! |---|---|
+//! | build the graph | 0.9–1.2 s |
+//! | modularity, 2 iterations (Q = 0.80012) | 9.7–12 s |
+//! | modularity until stable, the default (17 iterations for seed 1, Q = 0.80015) | 29–38 s |
+//! | CPM γ = 0.05 until stable (recovers the planted groups, NMI 1.0) | 9–12 s |
+//!
+//! Peak resident memory of the whole test process: 0.9 GB. The first iteration costs
+//! 6–7 s, dominated by the sequential local moving from singletons (4.7M node visits,
+//! each mostly cache misses); every later iteration 1.4–1.8 s.
 //!
 //! ## Validation
 //!
 //! Checked by the tests of this crate:
 //!
-//! * Zachary's karate club (34 nodes, 78 edges): the best modularity over seeds 0–9
-//!   reaches 0.41979 (4 communities), the optimum also reported by leidenalg; every seed
-//!   reaches at least 0.40.
+//! * Zachary's karate club (34 nodes, 78 edges): every seed tried (0–199) reaches the
+//!   maximum modularity 0.4197896 (4 communities, the partition leidenalg also finds),
+//!   which is the 0.4198 quoted for leidenalg.
 //! * Every community is connected (BFS inside the community), on karate, planted
-//!   partitions and random graphs (proptest), for modularity and CPM.
+//!   partitions and random graphs (proptest), for modularity and CPM; the raw algorithm
+//!   never needs the final safety split (proptest).
 //! * Planted partitions (10 groups of 50, `p_in = 0.3`, `p_out = 0.01`) are recovered
 //!   exactly; same seed → same membership; shuffled edge order and different rayon thread
 //!   counts → same membership.
-//! * A random planted graph with 1M nodes and ~10M edges: see `tests/large.rs` (ignored
-//!   by default; run with `cargo test -p cibscan-graph --release --test large --
-//!   --ignored --nocapture`).
+//! * The large graph above: ignored by default; run with `cargo test -p cibscan-graph
+//!   --release --test large -- --ignored --nocapture`.
 //!
 //! # Example
 //!
