@@ -145,15 +145,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn traces(rows: &[(u64, i64, u32)]) -> Traces {
-        let mut sorted: Vec<(u64, i64, u32, u32)> =
-            rows.iter().enumerate().map(|(i, &(item, t, a))| (item, t, a, i as u32)).collect();
-        sorted.sort_unstable();
-        Traces {
-            item: sorted.iter().map(|r| r.0).collect(),
-            time_ms: sorted.iter().map(|r| r.1).collect(),
-            account: sorted.iter().map(|r| r.2).collect(),
-            post: sorted.iter().map(|r| r.3).collect(),
-        }
+        Traces::from_rows(rows.iter().enumerate().map(|(i, &(item, t, a))| (item, t, a, i as u32)).collect())
     }
 
     const OPTS: PairOptions = PairOptions { window_ms: 60_000, max_item_accounts: 100 };

@@ -96,6 +96,22 @@ impl Traces {
     pub fn is_empty(&self) -> bool {
         self.item.is_empty()
     }
+    /// Traces from `(item, time, account, post)` rows in any order.
+    pub fn from_rows(mut rows: Vec<(u64, i64, u32, u32)>) -> Traces {
+        rows.par_sort_unstable();
+        let n = rows.len();
+        let mut out = Traces {
+            item: Vec::with_capacity(n),
+            time_ms: Vec::with_capacity(n),
+            account: Vec::with_capacity(n),
+            post: Vec::with_capacity(n),
+        };
+        for (item, t, a, p) in rows {
+            out.push(item, t, a, p);
+        }
+        out
+    }
+
     fn push(&mut self, item: u64, time_ms: i64, account: u32, post: u32) {
         self.item.push(item);
         self.time_ms.push(time_ms);
@@ -197,17 +213,7 @@ pub fn merge(shards: Vec<Traces>) -> Traces {
         rows.extend((0..s.len()).map(|j| (s.item[j], s.time_ms[j], s.account[j], s.post[j])));
     }
     drop(shards);
-    rows.par_sort_unstable();
-    let mut out = Traces {
-        item: Vec::with_capacity(n),
-        time_ms: Vec::with_capacity(n),
-        account: Vec::with_capacity(n),
-        post: Vec::with_capacity(n),
-    };
-    for (item, t, a, p) in rows {
-        out.push(item, t, a, p);
-    }
-    out
+    Traces::from_rows(rows)
 }
 
 /// Traces of `kind` over the whole dataset, in `shards` shards on the rayon pool.
