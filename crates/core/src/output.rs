@@ -1,6 +1,7 @@
 //! Writers for the output contract (PRODUCT.md §4) shared by every command that flags
-//! accounts. Cells are neutralised against spreadsheet formulas: post texts, handles and
-//! profiles are written by adversaries.
+//! accounts. Text cells (handles, names, signals) are neutralised against spreadsheet
+//! formulas, since profiles are written by adversaries; account ids are written exactly,
+//! because published hashes may begin with `+` and must match the archive they came from.
 
 use serde::Serialize;
 use std::io::Write;
@@ -47,9 +48,11 @@ pub fn write_accounts(path: &Path, rows: &[AccountRow]) -> std::io::Result<()> {
     w.write_record(ACCOUNTS_HEADER)?;
     for r in rows {
         w.write_record([
-            neutralise(&r.account_id).as_ref(),
+            // Ids must round-trip exactly (a 2020 archive hash may start with `+`): they are
+            // platform identifiers, never formulas an adversary wrote.
+            &r.account_id,
             neutralise(&r.screen_name).as_ref(),
-            neutralise(&r.network_id).as_ref(),
+            &r.network_id,
             &r.role,
             &format!("{:.4}", r.coordination_score),
             &r.inauthenticity_score.map(|v| format!("{v:.4}")).unwrap_or_default(),
@@ -112,11 +115,8 @@ pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::D
     header.extend(SIGNALS.iter().map(|s| s.name));
     w.write_record(&header)?;
     for &(a, b, weight) in &det.fused {
-        let mut rec = vec![
-            neutralise(data.accounts.key.get(a)).into_owned(),
-            neutralise(data.accounts.key.get(b)).into_owned(),
-            format!("{weight:.4}"),
-        ];
+        let mut rec =
+            vec![data.accounts.key.get(a).to_string(), data.accounts.key.get(b).to_string(), format!("{weight:.4}")];
         rec.extend(per_signal.iter().map(|m| m.get(&(a, b)).map(|s| format!("{s:.2}")).unwrap_or_default()));
         w.write_record(&rec)?;
     }
@@ -133,5 +133,28 @@ mod tests {
         assert_eq!(neutralise("@handle"), "'@handle");
         assert_eq!(neutralise("plain"), "plain");
         assert_eq!(neutralise(""), "");
+    }
+
+    #[test]
+    fn ids_round_trip_and_names_are_neutralised() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("accounts.csv");
+        let row = AccountRow {
+            account_id: "+Fa0nMj9dZzhLS9CHiXYwCOtryR8b6m5wMR+UQI9lQ=".into(),
+            screen_name: "=cmd|' /C calc'!A0".into(),
+            network_id: "N1".into(),
+            role: String::new(),
+            coordination_score: 0.5,
+            inauthenticity_score: None,
+            posts: 3,
+            signals: "co_retweet;co_url".into(),
+        };
+        write_accounts(&path, std::slice::from_ref(&row)).unwrap();
+        let mut r = csv::Reader::from_path(&path).unwrap();
+        let rec = r.records().next().unwrap().unwrap();
+        assert_eq!(&rec[0], row.account_id);
+        assert_eq!(&rec[1], "'=cmd|' /C calc'!A0");
+        assert_eq!(&rec[5], "");
+        assert_eq!(&rec[7], "co_retweet;co_url");
     }
 }
