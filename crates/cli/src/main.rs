@@ -201,7 +201,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Detect { input, out, seed } => {
             let (data, _) = read_inputs(&input, cli.quiet)?;
             let opts = cibscan_core::detect::DetectOptions { seed, ..Default::default() };
-            let bar = progress::Bar::new(cli.quiet, "detecting");
+            let bar = progress::Bar::steps(cli.quiet, "detecting");
             let det = cibscan_core::detect::detect(&data, &opts, &bar);
             bar.done();
             cibscan_core::output::write_detection(&out, &data, &det)

@@ -15,15 +15,21 @@ pub struct Bar {
 }
 
 impl Bar {
+    /// A bar counting bytes (reading input).
     pub fn new(quiet: bool, what: &str) -> Bar {
+        Self::styled(quiet, what, "{msg:>10} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+    }
+
+    /// A bar counting steps (stages, signals).
+    pub fn steps(quiet: bool, what: &str) -> Bar {
+        Self::styled(quiet, what, "{msg:>10} [{bar:30}] {pos}/{len} {elapsed}")
+    }
+
+    fn styled(quiet: bool, what: &str, template: &str) -> Bar {
         let bar = ProgressBar::hidden();
         if !quiet {
             bar.set_draw_target(ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template("{msg:>10} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
-                    .expect("static template")
-                    .progress_chars("=> "),
-            );
+            bar.set_style(ProgressStyle::with_template(template).expect("static template").progress_chars("=> "));
             bar.set_message(what.to_string());
         }
         Bar { bar, quiet, issues: AtomicU64::new(0) }
