@@ -183,7 +183,7 @@ pub(crate) fn for_each_prepared<C: Sync, P: Send>(
 }
 
 /// Records per batch handed from the splitting thread to the interning thread.
-const BATCH: usize = 4096;
+const BATCH: usize = 1024;
 
 /// One record as split, before interpretation.
 struct RawRecord<P> {
