@@ -123,57 +123,70 @@ pub(crate) fn for_each_prepared<C: Sync, P: Send>(
     let cols = on_header(&header)?;
     let width = header.len();
     let (mut ok, mut skipped, mut record) = (0u64, 0u64, 0u64);
-    // Splitting records and checking UTF-8 run on their own thread, interning on this one;
-    // `prepare` runs on whichever is less busy: the splitter prepares a batch only while
-    // another batch waits for this thread. So two cores share the work evenly.
     let cols = &cols;
     let prepare_one = |r: &mut RawRecord<P>| {
         if r.prepared.is_none() && r.error.is_none() && r.bad_utf8.is_none() && r.rec.len() == width {
             r.prepared = Some(prepare(cols, &Fields { record: &r.rec }));
         }
     };
+    let mut process = |batch: &mut [RawRecord<P>]| -> Result<(), IngestError> {
+        for raw in batch {
+            prepare_one(raw);
+            record += 1;
+            let pos = Pos { path, record, line: raw.line };
+            if let Some((msg, io)) = &raw.error {
+                skipped += 1;
+                let reason = if *io { SkipReason::Truncated } else { SkipReason::CsvSyntax };
+                ctx.skip(pos.issue(reason, msg.clone()))?;
+                continue;
+            }
+            let rec = &raw.rec;
+            if let Some(at) = raw.bad_utf8 {
+                skipped += 1;
+                ctx.skip(pos.issue(SkipReason::InvalidUtf8, format!("invalid UTF-8 at byte {at} of a field")))?;
+                continue;
+            }
+            if rec.len() != width {
+                skipped += 1;
+                ctx.skip(field_count_issue(pos, raw, width))?;
+                continue;
+            }
+            let result = match raw.prepared.take() {
+                Some(Ok(p)) => f(cols, &Fields { record: rec }, p, pos),
+                Some(Err(e)) => Err(e),
+                None => Err((SkipReason::CsvSyntax, "record was not prepared".into())),
+            };
+            match result {
+                Ok(()) => ok += 1,
+                Err((reason, detail)) => {
+                    skipped += 1;
+                    ctx.skip(pos.issue(reason, detail))?;
+                }
+            }
+        }
+        Ok(())
+    };
+    // The first batch is read here: an input that fits in it (most files of the IRA
+    // by-author layout) needs no second thread, and many such files are read in parallel.
+    let mut carry = None;
+    let mut first = Vec::new();
+    if fill_batch(&mut rdr, &mut first, &mut carry) {
+        process(&mut first)?;
+        return Ok((ok, skipped));
+    }
+    // Otherwise splitting records and checking UTF-8 run on their own thread, interning on
+    // this one; `prepare` runs on whichever is less busy: the splitter prepares a batch only
+    // while another batch waits for this thread. So two cores share the work evenly.
     let queued = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| -> Result<(), IngestError> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<RawRecord<P>>>(4);
         let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<RawRecord<P>>>();
         let (prepare_one, queued) = (&prepare_one, &queued);
-        scope.spawn(move || split_records(rdr, tx, back_rx, queued, prepare_one));
+        scope.spawn(move || split_records(rdr, carry, tx, back_rx, queued, prepare_one));
+        process(&mut first)?;
         for mut batch in rx {
             queued.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
-            for raw in &mut batch {
-                prepare_one(raw);
-                record += 1;
-                let pos = Pos { path, record, line: raw.line };
-                if let Some((msg, io)) = &raw.error {
-                    skipped += 1;
-                    let reason = if *io { SkipReason::Truncated } else { SkipReason::CsvSyntax };
-                    ctx.skip(pos.issue(reason, msg.clone()))?;
-                    continue;
-                }
-                let rec = &raw.rec;
-                if let Some(at) = raw.bad_utf8 {
-                    skipped += 1;
-                    ctx.skip(pos.issue(SkipReason::InvalidUtf8, format!("invalid UTF-8 at byte {at} of a field")))?;
-                    continue;
-                }
-                if rec.len() != width {
-                    skipped += 1;
-                    ctx.skip(field_count_issue(pos, raw, width))?;
-                    continue;
-                }
-                let result = match raw.prepared.take() {
-                    Some(Ok(p)) => f(cols, &Fields { record: rec }, p, pos),
-                    Some(Err(e)) => Err(e),
-                    None => Err((SkipReason::CsvSyntax, "record was not prepared".into())),
-                };
-                match result {
-                    Ok(()) => ok += 1,
-                    Err((reason, detail)) => {
-                        skipped += 1;
-                        ctx.skip(pos.issue(reason, detail))?;
-                    }
-                }
-            }
+            process(&mut batch)?;
             // The splitter reuses the records' buffers; it may have stopped already.
             let _ = back_tx.send(batch);
         }
@@ -217,75 +230,15 @@ impl<P> Default for RawRecord<P> {
 
 fn split_records<P>(
     mut rdr: csv::Reader<Input<'_>>,
+    mut carry: Option<RawRecord<P>>,
     tx: std::sync::mpsc::SyncSender<Vec<RawRecord<P>>>,
     back: std::sync::mpsc::Receiver<Vec<RawRecord<P>>>,
     queued: &std::sync::atomic::AtomicUsize,
     prepare: &dyn Fn(&mut RawRecord<P>),
 ) {
-    // One record of lookahead, so the last record of the input is known to be the last
-    // (a short last record is a truncated file, not a malformed row).
-    let mut carry: Option<RawRecord<P>> = None;
     loop {
         let mut batch = back.try_recv().unwrap_or_default();
-        let mut n = 0;
-        if let Some(c) = carry.take() {
-            if batch.is_empty() {
-                batch.push(c);
-            } else {
-                batch[0] = c;
-            }
-            n = 1;
-        }
-        let mut stop = false;
-        while n <= BATCH {
-            if n == batch.len() {
-                batch.push(RawRecord::default());
-            }
-            let r = &mut batch[n];
-            r.line = rdr.position().line();
-            r.error = None;
-            r.bad_utf8 = None;
-            r.prepared = None;
-            match rdr.read_record(&mut r.rec) {
-                Ok(false) => {
-                    if n > 0 {
-                        batch[n - 1].at_end = true;
-                    }
-                    stop = true;
-                    break;
-                }
-                Ok(true) => {
-                    // A blank line in the middle of a file is not a record.
-                    if r.rec.len() == 1 && r.rec.get(0).is_some_and(|f| f.is_empty()) {
-                        continue;
-                    }
-                    r.end_line = rdr.position().line();
-                    r.at_end = false;
-                    n += 1;
-                }
-                Err(e) if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) => {
-                    r.bad_utf8 = match e.kind() {
-                        csv::ErrorKind::Utf8 { err, .. } => Some(err.valid_up_to()),
-                        _ => None,
-                    };
-                    r.end_line = rdr.position().line();
-                    n += 1;
-                }
-                Err(e) => {
-                    let io = matches!(e.kind(), csv::ErrorKind::Io(_));
-                    r.error = Some((e.to_string(), io));
-                    n += 1;
-                    if io {
-                        stop = true;
-                        break;
-                    }
-                }
-            }
-        }
-        batch.truncate(n);
-        if n == BATCH + 1 {
-            carry = batch.pop();
-        }
+        let stop = fill_batch(&mut rdr, &mut batch, &mut carry);
         // A waiting batch means the reading thread is the slower one: take work off it.
         if queued.load(std::sync::atomic::Ordering::Relaxed) >= 1 {
             batch.iter_mut().for_each(prepare);
@@ -300,6 +253,77 @@ fn split_records<P>(
             return;
         }
     }
+}
+
+/// Fills `batch` (reusing its records' buffers) with up to [`BATCH`] records. Keeps one
+/// record of lookahead in `carry`, so the last record of the input is known to be the last
+/// (a short last record is a truncated file, not a malformed row). Returns true at the end
+/// of the input or after an I/O error.
+fn fill_batch<P>(
+    rdr: &mut csv::Reader<Input<'_>>,
+    batch: &mut Vec<RawRecord<P>>,
+    carry: &mut Option<RawRecord<P>>,
+) -> bool {
+    let mut n = 0;
+    if let Some(c) = carry.take() {
+        if batch.is_empty() {
+            batch.push(c);
+        } else {
+            batch[0] = c;
+        }
+        n = 1;
+    }
+    let mut stop = false;
+    while n <= BATCH {
+        if n == batch.len() {
+            batch.push(RawRecord::default());
+        }
+        let r = &mut batch[n];
+        r.line = rdr.position().line();
+        r.error = None;
+        r.bad_utf8 = None;
+        r.prepared = None;
+        match rdr.read_record(&mut r.rec) {
+            Ok(false) => {
+                if n > 0 {
+                    batch[n - 1].at_end = true;
+                }
+                stop = true;
+                break;
+            }
+            Ok(true) => {
+                // A blank line in the middle of a file is not a record.
+                if r.rec.len() == 1 && r.rec.get(0).is_some_and(|f| f.is_empty()) {
+                    continue;
+                }
+                r.end_line = rdr.position().line();
+                r.at_end = false;
+                n += 1;
+            }
+            Err(e) if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) => {
+                r.bad_utf8 = match e.kind() {
+                    csv::ErrorKind::Utf8 { err, .. } => Some(err.valid_up_to()),
+                    _ => None,
+                };
+                r.end_line = rdr.position().line();
+                n += 1;
+            }
+            Err(e) => {
+                let io = matches!(e.kind(), csv::ErrorKind::Io(_));
+                r.error = Some((e.to_string(), io));
+                n += 1;
+                if io {
+                    stop = true;
+                    break;
+                }
+            }
+        }
+    }
+    batch.truncate(n);
+    if n == BATCH + 1 {
+        *carry = batch.pop();
+    }
+    stop
 }
 
 fn field_count_issue<P>(pos: Pos<'_>, raw: &RawRecord<P>, width: usize) -> RecordIssue {

@@ -298,6 +298,7 @@ pub(crate) type Input<'a> = BufReader<Box<dyn Read + Send + 'a>>;
 fn open<'a>(path: &Path, progress: &'a dyn Progress) -> Result<(Input<'a>, bool), IngestError> {
     let io = |e| IngestError::Io { path: path.to_path_buf(), source: e };
     let mut file = File::open(path).map_err(io)?;
+    let file_len = file.metadata().ok().map(|m| m.len() + 1);
     let mut magic = [0u8; 4];
     let mut got = 0;
     while got < 4 {
@@ -311,6 +312,7 @@ fn open<'a>(path: &Path, progress: &'a dyn Progress) -> Result<(Input<'a>, bool)
     // Rewind rather than chain the magic bytes, so the first fill_buf sees a whole header.
     file.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
     let raw = Counting { inner: file, progress, pending: 0 };
+    let compressed = (got >= 2 && magic[..2] == [0x1f, 0x8b]) || (got == 4 && magic == [0x28, 0xb5, 0x2f, 0xfd]);
     let reader: Box<dyn Read + Send + 'a> = if got >= 2 && magic[..2] == [0x1f, 0x8b] {
         Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 16, raw)))
     } else if got == 4 && magic == [0x28, 0xb5, 0x2f, 0xfd] {
@@ -318,7 +320,11 @@ fn open<'a>(path: &Path, progress: &'a dyn Progress) -> Result<(Input<'a>, bool)
     } else {
         Box::new(raw)
     };
-    Ok((BufReader::with_capacity(1 << 20, reader), is_parquet))
+    // The buffer is zeroed on first use: a small file gets a small one (the IRA by-author
+    // layout is hundreds of files of a few kilobytes).
+    let plain_len = file_len.unwrap_or(u64::MAX);
+    let capacity = if compressed { 1 << 20 } else { plain_len.clamp(8 << 10, 1 << 20) as usize };
+    Ok((BufReader::with_capacity(capacity, reader), is_parquet))
 }
 
 /// Detects the kind of a (decompressed) text input from its first bytes.
