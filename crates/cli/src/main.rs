@@ -94,7 +94,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Find coordinated networks: accounts.csv, networks.json, edges.csv in --out.
+    /// Find coordinated networks: accounts.csv, networks.json, edges.csv, network.gexf,
+    /// network.graphml in --out.
     Detect {
         #[command(flatten)]
         input: InputArgs,

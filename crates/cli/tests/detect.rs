@@ -23,7 +23,7 @@ fn detect_writes_the_output_contract_deterministically() {
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     detect(&a, "1");
     detect(&b, "1");
-    for f in ["accounts.csv", "networks.json", "edges.csv"] {
+    for f in ["accounts.csv", "networks.json", "edges.csv", "network.gexf", "network.graphml"] {
         assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap(), "{f} differs between runs");
     }
     let accounts = std::fs::read_to_string(a.join("accounts.csv")).unwrap();
@@ -36,6 +36,14 @@ fn detect_writes_the_output_contract_deterministically() {
     assert_eq!(accounts.lines().count(), truth_rows, "one row per account (plus header)");
     let edges = std::fs::read_to_string(a.join("edges.csv")).unwrap();
     assert!(edges.starts_with("source,target,weight,co_retweet,fast_retweet,"));
+    let flagged = accounts.lines().skip(1).filter(|l| l.split(',').nth(2).is_some_and(|n| !n.is_empty())).count();
+    let gexf = std::fs::read_to_string(a.join("network.gexf")).unwrap();
+    let graphml = std::fs::read_to_string(a.join("network.graphml")).unwrap();
+    assert!(gexf.contains("<gexf xmlns=\"http://gexf.net/1.3\""));
+    assert!(graphml.contains("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">"));
+    assert_eq!(gexf.matches("<node ").count(), flagged);
+    assert_eq!(graphml.matches("<node ").count(), flagged);
+    assert_eq!(gexf.matches("<edge ").count(), graphml.matches("<edge ").count());
     let networks: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(a.join("networks.json")).unwrap()).unwrap();
     let nets = networks.as_array().unwrap();

@@ -6,6 +6,7 @@
 pub mod baseline;
 pub mod columnar;
 pub mod detect;
+pub mod graphfile;
 pub mod ingest;
 pub mod model;
 pub mod output;

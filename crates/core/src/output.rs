@@ -71,7 +71,8 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     f.flush()
 }
 
-/// Writes `accounts.csv`, `networks.json` and `edges.csv` of a detection run into `dir`.
+/// Writes `accounts.csv`, `networks.json`, `edges.csv`, `network.gexf` and
+/// `network.graphml` of a detection run into `dir`.
 pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::Detection) -> std::io::Result<()> {
     use crate::detect::SIGNALS;
     std::fs::create_dir_all(dir)?;
@@ -104,6 +105,8 @@ pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::D
         .collect();
     write_accounts(&dir.join("accounts.csv"), &rows)?;
     write_json(&dir.join("networks.json"), &det.networks)?;
+    crate::graphfile::write_gexf(&dir.join("network.gexf"), data, det)?;
+    crate::graphfile::write_graphml(&dir.join("network.graphml"), data, det)?;
 
     // edges.csv: fused weight and each signal's surprise (−log10 p), empty where absent.
     let mut per_signal: Vec<std::collections::HashMap<(u32, u32), f64>> = Vec::new();
