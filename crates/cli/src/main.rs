@@ -102,9 +102,18 @@ enum Command {
         /// Output directory.
         #[arg(long)]
         out: PathBuf,
-        /// Seed of the clustering (output is deterministic per seed).
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        /// Detection parameters (TOML; see `cibscan config --default`).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Seed of the clustering (output is deterministic per seed); overrides the config.
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Print the detection configuration with every default, documented.
+    Config {
+        /// Print the defaults (the only mode for now).
+        #[arg(long, required = true)]
+        default: bool,
     },
     /// A trivial detector for calibration: flag every account that retweets.
     Baseline {
@@ -199,9 +208,23 @@ fn run(cli: Cli) -> Result<()> {
                 out!("{report}")?;
             }
         }
-        Command::Detect { input, out, seed } => {
+        Command::Config { default: _ } => {
+            out!("{}", cibscan_core::config::DetectConfig::default_toml())?;
+        }
+        Command::Detect { input, out, config, seed } => {
+            let config = match &config {
+                Some(p) => {
+                    let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+                    cibscan_core::config::DetectConfig::from_toml_str(&text)
+                        .with_context(|| format!("config {}", p.display()))?
+                }
+                None => Default::default(),
+            };
+            let mut opts = config.options()?;
+            if let Some(seed) = seed {
+                opts.seed = seed;
+            }
             let (data, _) = read_inputs(&input, cli.quiet)?;
-            let opts = cibscan_core::detect::DetectOptions { seed, ..Default::default() };
             let bar = progress::Bar::steps(cli.quiet, "detecting");
             let det = cibscan_core::detect::detect(&data, &opts, &bar);
             bar.done();

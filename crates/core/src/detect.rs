@@ -47,6 +47,8 @@ pub const SIGNALS: [Signal; 10] = [
 /// Options of the detection stage.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetectOptions {
+    /// The signals to compute, with their windows (default: [`SIGNALS`]).
+    pub signals: Vec<Signal>,
     pub score: ScoreOptions,
     /// Items with more distinct accounts than this are skipped.
     pub max_item_accounts: usize,
@@ -62,6 +64,7 @@ pub struct DetectOptions {
 impl Default for DetectOptions {
     fn default() -> Self {
         DetectOptions {
+            signals: SIGNALS.to_vec(),
             score: ScoreOptions::default(),
             max_item_accounts: 1_000,
             min_network_size: 5,
@@ -93,14 +96,16 @@ pub struct Network {
 /// What detection produced.
 #[derive(Debug, Clone)]
 pub struct Detection {
-    /// Scored edges per signal, in [`SIGNALS`] order.
+    /// The signals computed, in order.
+    pub signals: Vec<Signal>,
+    /// Scored edges per signal, in `signals` order.
     pub edges: Vec<Edges>,
     /// Fused edges `(a, b, weight)`, sorted.
     pub fused: Vec<(u32, u32, f64)>,
     /// Network index per account, or `None`.
     pub network_of: Vec<Option<u32>>,
     pub networks: Vec<Network>,
-    /// Per account: bit `s` set when signal `s` ties it to its network.
+    /// Per account: bit `s` set when signal `s` (of `signals`) ties it to its network.
     pub account_signals: Vec<u32>,
     /// Per account: the largest surprise of an edge to its network, mapped to [0, 1).
     pub coordination_score: Vec<f64>,
@@ -109,10 +114,11 @@ pub struct Detection {
 /// Runs detection on a dataset.
 pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progress::Progress) -> Detection {
     let n = data.accounts.len();
-    progress.begin(SIGNALS.len() as u64 + 1);
-    let mut edges = Vec::with_capacity(SIGNALS.len());
+    let signals = opts.signals.clone();
+    progress.begin(signals.len() as u64 + 1);
+    let mut edges = Vec::with_capacity(signals.len());
     let mut cache: Option<(TraceKind, crate::traces::Traces)> = None;
-    for s in SIGNALS {
+    for &s in &signals {
         if cache.as_ref().map(|c| c.0) != Some(s.trace) {
             cache = Some((s.trace, extract(data, s.trace, opts.shards)));
         }
@@ -181,7 +187,7 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
             let (a, b) = (e.a[i] as usize, e.b[i] as usize);
             if let (Some(na), Some(nb)) = (network_of[a], network_of[b]) {
                 if na == nb {
-                    *networks[na as usize].signals.entry(SIGNALS[si].name).or_default() += 1;
+                    *networks[na as usize].signals.entry(signals[si].name).or_default() += 1;
                     account_signals[a] |= 1 << si;
                     account_signals[b] |= 1 << si;
                     best[a] = best[a].max(e.surprise[i]);
@@ -221,7 +227,7 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
     }
     let coordination_score = best.iter().map(|&s| 1.0 - (-s / 10.0).exp()).collect();
     progress.finish();
-    Detection { edges, fused, network_of, networks, account_signals, coordination_score }
+    Detection { signals, edges, fused, network_of, networks, account_signals, coordination_score }
 }
 
 #[cfg(test)]

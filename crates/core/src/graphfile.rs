@@ -5,7 +5,7 @@
 //! from the data, which adversaries write: it is XML-escaped, and characters XML 1.0 forbids
 //! (most control characters) are dropped so the file always parses.
 
-use crate::detect::{Detection, SIGNALS};
+use crate::detect::Detection;
 use crate::Dataset;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -41,7 +41,8 @@ fn nodes(data: &Dataset, det: &Detection) -> Vec<Node> {
     (0..data.accounts.len() as u32)
         .filter_map(|a| {
             let net = det.network_of[a as usize]?;
-            let signals: Vec<&str> = SIGNALS
+            let signals: Vec<&str> = det
+                .signals
                 .iter()
                 .enumerate()
                 .filter(|(s, _)| det.account_signals[a as usize] & (1 << s) != 0)
@@ -80,7 +81,7 @@ pub fn write_gexf(path: &Path, data: &Dataset, det: &Detection) -> std::io::Resu
     s.push_str("      <attribute id=\"network\" title=\"network\" type=\"string\"/>\n");
     s.push_str("      <attribute id=\"signals\" title=\"signals\" type=\"string\"/>\n");
     s.push_str("    </attributes>\n    <attributes class=\"edge\">\n");
-    for sig in SIGNALS {
+    for sig in &det.signals {
         let _ = writeln!(s, "      <attribute id=\"{0}\" title=\"{0}\" type=\"double\"/>", sig.name);
     }
     s.push_str("    </attributes>\n    <nodes>\n");
@@ -96,7 +97,7 @@ pub fn write_gexf(path: &Path, data: &Dataset, det: &Detection) -> std::io::Resu
         let _ = write!(s, "      <edge id=\"{i}\" source=\"{a}\" target=\"{b}\" weight=\"{w:.4}\"><attvalues>");
         for (k, v) in sig.iter().enumerate() {
             if let Some(v) = v {
-                let _ = write!(s, "<attvalue for=\"{}\" value=\"{v:.2}\"/>", SIGNALS[k].name);
+                let _ = write!(s, "<attvalue for=\"{}\" value=\"{v:.2}\"/>", det.signals[k].name);
             }
         }
         s.push_str("</attvalues></edge>\n");
@@ -115,7 +116,7 @@ pub fn write_graphml(path: &Path, data: &Dataset, det: &Detection) -> std::io::R
     s.push_str("  <key id=\"network\" for=\"node\" attr.name=\"network\" attr.type=\"string\"/>\n");
     s.push_str("  <key id=\"signals\" for=\"node\" attr.name=\"signals\" attr.type=\"string\"/>\n");
     s.push_str("  <key id=\"weight\" for=\"edge\" attr.name=\"weight\" attr.type=\"double\"/>\n");
-    for sig in SIGNALS {
+    for sig in &det.signals {
         let _ = writeln!(s, "  <key id=\"{0}\" for=\"edge\" attr.name=\"{0}\" attr.type=\"double\"/>", sig.name);
     }
     s.push_str("  <graph id=\"coordination\" edgedefault=\"undirected\">\n");
@@ -130,7 +131,7 @@ pub fn write_graphml(path: &Path, data: &Dataset, det: &Detection) -> std::io::R
         let _ = write!(s, "    <edge source=\"n{a}\" target=\"n{b}\"><data key=\"weight\">{w:.4}</data>");
         for (k, v) in sig.iter().enumerate() {
             if let Some(v) = v {
-                let _ = write!(s, "<data key=\"{}\">{v:.2}</data>", SIGNALS[k].name);
+                let _ = write!(s, "<data key=\"{}\">{v:.2}</data>", det.signals[k].name);
             }
         }
         s.push_str("</edge>\n");

@@ -5,6 +5,7 @@
 
 pub mod baseline;
 pub mod columnar;
+pub mod config;
 pub mod detect;
 pub mod graphfile;
 pub mod ingest;

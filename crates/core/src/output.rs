@@ -74,7 +74,6 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
 /// Writes `accounts.csv`, `networks.json`, `edges.csv`, `network.gexf` and
 /// `network.graphml` of a detection run into `dir`.
 pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::Detection) -> std::io::Result<()> {
-    use crate::detect::SIGNALS;
     std::fs::create_dir_all(dir)?;
     let mut posts = vec![0u64; data.accounts.len()];
     for &a in &data.posts.account {
@@ -93,7 +92,8 @@ pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::D
                 coordination_score: if network.is_some() { det.coordination_score[i] } else { 0.0 },
                 inauthenticity_score: None,
                 posts: posts[i],
-                signals: SIGNALS
+                signals: det
+                    .signals
                     .iter()
                     .enumerate()
                     .filter(|(s, _)| det.account_signals[i] & (1 << s) != 0)
@@ -115,7 +115,7 @@ pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::D
     }
     let mut w = csv::Writer::from_path(dir.join("edges.csv"))?;
     let mut header = vec!["source", "target", "weight"];
-    header.extend(SIGNALS.iter().map(|s| s.name));
+    header.extend(det.signals.iter().map(|s| s.name));
     w.write_record(&header)?;
     for &(a, b, weight) in &det.fused {
         let mut rec =

@@ -1,0 +1,202 @@
+//! The detection configuration file (TOML): every parameter with its default, in one place.
+//!
+//! `cibscan config --default` prints [`DetectConfig::default_toml`]; `cibscan detect
+//! --config FILE` reads a file in which every key is optional. Unknown keys and unknown
+//! signal names are errors, so a typo never silently falls back to a default.
+
+use crate::detect::{DetectOptions, Signal, SIGNALS};
+use crate::score::ScoreOptions;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("unknown signal `{name}` (known: {known})")]
+    UnknownSignal { name: String, known: String },
+    #[error("{key} = {value}: {reason}")]
+    Invalid { key: String, value: String, reason: &'static str },
+}
+
+/// `[detect]`: the chance model, clustering and filtering.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DetectSection {
+    pub alpha: f64,
+    pub min_items: u32,
+    pub max_item_accounts: usize,
+    pub min_network_size: usize,
+    pub resolution: f64,
+    pub seed: u64,
+}
+
+impl Default for DetectSection {
+    fn default() -> Self {
+        let d = DetectOptions::default();
+        DetectSection {
+            alpha: d.score.alpha,
+            min_items: d.score.min_items,
+            max_item_accounts: d.max_item_accounts,
+            min_network_size: d.min_network_size,
+            resolution: d.resolution,
+            seed: d.seed,
+        }
+    }
+}
+
+/// `[signals.NAME]`: whether a signal is computed and its window.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignalSection {
+    pub enabled: Option<bool>,
+    pub window_seconds: Option<f64>,
+}
+
+/// The whole file.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DetectConfig {
+    pub detect: DetectSection,
+    pub signals: BTreeMap<String, SignalSection>,
+}
+
+/// What each signal means, for the documented default file.
+fn signal_doc(name: &str) -> &'static str {
+    match name {
+        "co_retweet" => "Retweeting the same post",
+        "fast_retweet" => "Retweeting the same post within seconds of each other",
+        "co_quote" => "Quoting the same post",
+        "co_reply" => "Replying to the same post",
+        "co_reply_account" => "Replying to the same account",
+        "identical_text" => "Posting the same normalised text",
+        "co_url" => "Sharing the same normalised URL",
+        "hashtag_sequence" => "Using the same ordered hashtag sequence",
+        "co_hashtag" => "Using the same hashtag",
+        "co_mention" => "Mentioning the same account",
+        _ => "",
+    }
+}
+
+impl DetectConfig {
+    pub fn from_toml_str(s: &str) -> Result<DetectConfig, ConfigError> {
+        let c: DetectConfig = toml::from_str(s)?;
+        c.options()?;
+        Ok(c)
+    }
+
+    /// The defaults as a commented TOML document.
+    pub fn default_toml() -> String {
+        let d = DetectSection::default();
+        let mut s = String::from(
+            "# cibscan detect configuration. Every key is optional; the values below are the defaults.\n\n[detect]\n",
+        );
+        s.push_str(&format!(
+            "# Family-wise false-positive rate over all account pairs tested (Bonferroni).\nalpha = {}\n",
+            d.alpha
+        ));
+        s.push_str(&format!(
+            "# Fewest items two accounts must share for an edge, whatever the p-value.\nmin_items = {}\n",
+            d.min_items
+        ));
+        s.push_str(&format!(
+            "# Items acted on by more distinct accounts than this are skipped (viral posts, top links).\nmax_item_accounts = {}\n",
+            d.max_item_accounts
+        ));
+        s.push_str(&format!(
+            "# Networks with fewer accounts are dropped.\nmin_network_size = {}\n",
+            d.min_network_size
+        ));
+        s.push_str(&format!(
+            "# Leiden resolution (modularity); higher gives smaller networks.\nresolution = {:.1}\n",
+            d.resolution
+        ));
+        s.push_str(&format!("# Seed of the clustering; output is deterministic per seed.\nseed = {}\n", d.seed));
+        for sig in SIGNALS {
+            s.push_str(&format!(
+                "\n# {}.\n[signals.{}]\nenabled = true\nwindow_seconds = {}\n",
+                signal_doc(sig.name),
+                sig.name,
+                sig.window_ms / 1000
+            ));
+        }
+        s
+    }
+
+    /// The options this file gives, checked.
+    pub fn options(&self) -> Result<DetectOptions, ConfigError> {
+        let d = &self.detect;
+        let invalid = |key: &str, value: String, reason| ConfigError::Invalid { key: key.into(), value, reason };
+        if !(d.alpha > 0.0 && d.alpha < 1.0) {
+            return Err(invalid("detect.alpha", d.alpha.to_string(), "must be between 0 and 1"));
+        }
+        if d.max_item_accounts < 2 {
+            return Err(invalid("detect.max_item_accounts", d.max_item_accounts.to_string(), "must be at least 2"));
+        }
+        if !(d.resolution.is_finite() && d.resolution >= 0.0) {
+            return Err(invalid("detect.resolution", d.resolution.to_string(), "must be a finite number >= 0"));
+        }
+        for name in self.signals.keys() {
+            if !SIGNALS.iter().any(|s| s.name == name) {
+                let known = SIGNALS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ");
+                return Err(ConfigError::UnknownSignal { name: name.clone(), known });
+            }
+        }
+        let mut signals: Vec<Signal> = Vec::new();
+        for sig in SIGNALS {
+            let section = self.signals.get(sig.name);
+            if section.and_then(|s| s.enabled) == Some(false) {
+                continue;
+            }
+            let mut sig = sig;
+            if let Some(w) = section.and_then(|s| s.window_seconds) {
+                if !(w.is_finite() && w > 0.0 && w <= 365.0 * 86_400.0) {
+                    let key = format!("signals.{}.window_seconds", sig.name);
+                    return Err(invalid(&key, w.to_string(), "must be > 0 and at most a year"));
+                }
+                sig.window_ms = (w * 1000.0).round() as i64;
+            }
+            signals.push(sig);
+        }
+        Ok(DetectOptions {
+            signals,
+            score: ScoreOptions { alpha: d.alpha, min_items: d.min_items },
+            max_item_accounts: d.max_item_accounts,
+            min_network_size: d.min_network_size,
+            resolution: d.resolution,
+            seed: d.seed,
+            ..DetectOptions::default()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_defaults_are_the_defaults() {
+        let c = DetectConfig::from_toml_str(&DetectConfig::default_toml()).unwrap();
+        assert_eq!(c.options().unwrap(), DetectOptions::default());
+        assert_eq!(DetectConfig::from_toml_str("").unwrap().options().unwrap(), DetectOptions::default());
+    }
+
+    #[test]
+    fn overrides_apply_and_mistakes_are_errors() {
+        let c = DetectConfig::from_toml_str(
+            "[detect]\nalpha = 0.001\n[signals.co_hashtag]\nenabled = false\n[signals.fast_retweet]\nwindow_seconds = 30\n",
+        )
+        .unwrap();
+        let o = c.options().unwrap();
+        assert_eq!(o.score.alpha, 0.001);
+        assert!(!o.signals.iter().any(|s| s.name == "co_hashtag"));
+        assert_eq!(o.signals.iter().find(|s| s.name == "fast_retweet").unwrap().window_ms, 30_000);
+        assert!(matches!(
+            DetectConfig::from_toml_str("[signals.co_tweet]\nenabled = true\n"),
+            Err(ConfigError::UnknownSignal { .. })
+        ));
+        assert!(DetectConfig::from_toml_str("[detect]\nalpah = 0.1\n").is_err());
+        assert!(DetectConfig::from_toml_str("[detect]\nalpha = 2\n").is_err());
+        assert!(DetectConfig::from_toml_str("[signals.co_url]\nwindow_seconds = -5\n").is_err());
+    }
+}
