@@ -109,6 +109,22 @@ enum Command {
         #[arg(long)]
         seed: Option<u64>,
     },
+    /// Why an account is in its network: strongest co-actors per signal and the shared posts.
+    Explain {
+        /// Account id (or screen name).
+        account: String,
+        /// A directory written by `cibscan detect`.
+        #[arg(long)]
+        run: PathBuf,
+        /// Co-actors shown per signal.
+        #[arg(long, default_value_t = 3)]
+        top: usize,
+        /// Shared items shown per co-actor.
+        #[arg(long, default_value_t = 5)]
+        items: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the detection configuration with every default, documented.
     Config {
         /// Print the defaults (the only mode for now).
@@ -230,9 +246,11 @@ fn run(cli: Cli) -> Result<()> {
             bar.done();
             cibscan_core::output::write_detection(&out, &data, &det)
                 .with_context(|| format!("writing results to {}", out.display()))?;
+            write_run_manifest(&out, &input, &det)?;
             let flagged: usize = det.networks.iter().map(|n| n.accounts).sum();
             outln!("{} networks, {flagged} accounts flagged; wrote {}", det.networks.len(), out.display())?;
         }
+        Command::Explain { account, run, top, items, json } => explain(&account, &run, top, items, json, cli.quiet)?,
         Command::Baseline { input, out, min_retweets } => {
             let (data, _) = read_inputs(&input, cli.quiet)?;
             let rows = cibscan_core::baseline::flag_retweeters(&data, min_retweets);
@@ -242,6 +260,134 @@ fn run(cli: Cli) -> Result<()> {
                 .with_context(|| format!("writing {}", path.display()))?;
             let flagged = rows.iter().filter(|r| !r.network_id.is_empty()).count();
             outln!("{flagged} of {} accounts flagged; wrote {}", rows.len(), path.display())?;
+        }
+    }
+    Ok(())
+}
+
+/// `run.json`: what `explain` needs to recompute the evidence of a run.
+fn write_run_manifest(out: &std::path::Path, input: &InputArgs, det: &cibscan_core::detect::Detection) -> Result<()> {
+    let inputs: Vec<String> = input
+        .inputs
+        .iter()
+        .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()).display().to_string())
+        .collect();
+    let signals: Vec<serde_json::Value> =
+        det.signals.iter().map(|s| serde_json::json!({"name": s.name, "window_ms": s.window_ms})).collect();
+    let manifest = serde_json::json!({
+        "tool": concat!("cibscan ", env!("CARGO_PKG_VERSION")),
+        "inputs": inputs,
+        "format": format!("{:?}", InputFormat::from(input.format)).to_lowercase(),
+        "signals": signals,
+    });
+    let path = out.join("run.json");
+    cibscan_core::output::write_json(&path, &manifest).with_context(|| format!("writing {}", path.display()))
+}
+
+fn explain(account: &str, run: &std::path::Path, top: usize, items: usize, json: bool, quiet: bool) -> Result<()> {
+    use cibscan_core::detect::SIGNALS;
+    use cibscan_core::explain::{find_account, shared_items, CoActor, SignalEvidence};
+    let manifest_path = run.join("run.json");
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&manifest_path).with_context(|| format!("reading {}", manifest_path.display()))?,
+    )
+    .with_context(|| format!("parsing {}", manifest_path.display()))?;
+    let inputs: Vec<PathBuf> =
+        manifest["inputs"].as_array().into_iter().flatten().filter_map(|v| v.as_str()).map(PathBuf::from).collect();
+    let format = match manifest["format"].as_str().unwrap_or("auto") {
+        "archive" => FormatArg::Archive,
+        "ira" => FormatArg::Ira,
+        "jsonl" => FormatArg::Jsonl,
+        "parquet" => FormatArg::Parquet,
+        _ => FormatArg::Auto,
+    };
+    let mut signals = Vec::new();
+    for s in manifest["signals"].as_array().into_iter().flatten() {
+        let name = s["name"].as_str().unwrap_or("");
+        let Some(mut sig) = SIGNALS.iter().copied().find(|x| x.name == name) else {
+            bail!("run.json names unknown signal {name:?}")
+        };
+        sig.window_ms = s["window_ms"].as_i64().unwrap_or(sig.window_ms);
+        signals.push(sig);
+    }
+    let (data, _) = read_inputs(&InputArgs { inputs, format, max_errors: u64::MAX }, quiet)?;
+    let Some(a) = find_account(&data, account) else { bail!("account {account:?} is not in the run's input") };
+    let key = data.accounts.key.get(a).to_string();
+
+    let mut network = String::new();
+    let mut rdr = csv::Reader::from_path(run.join("accounts.csv")).context("reading accounts.csv")?;
+    for rec in rdr.records() {
+        let rec = rec?;
+        if rec.get(0) == Some(key.as_str()) {
+            network = rec.get(2).unwrap_or("").to_string();
+        }
+    }
+    let mut rdr = csv::Reader::from_path(run.join("edges.csv")).context("reading edges.csv")?;
+    let header = rdr.headers()?.clone();
+    let mut per_signal: Vec<Vec<(f64, String)>> = vec![Vec::new(); signals.len()];
+    for rec in rdr.records() {
+        let rec = rec?;
+        let (src, dst) = (rec.get(0).unwrap_or(""), rec.get(1).unwrap_or(""));
+        let other = if src == key {
+            dst
+        } else if dst == key {
+            src
+        } else {
+            continue;
+        };
+        for (si, sig) in signals.iter().enumerate() {
+            let col = header.iter().position(|h| h == sig.name);
+            if let Some(v) = col.and_then(|c| rec.get(c)).and_then(|v| v.parse::<f64>().ok()) {
+                per_signal[si].push((v, other.to_string()));
+            }
+        }
+    }
+    let mut evidence = Vec::new();
+    for (si, sig) in signals.iter().enumerate() {
+        let mut list = std::mem::take(&mut per_signal[si]);
+        list.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        let co_actors: Vec<CoActor> = list
+            .into_iter()
+            .take(top)
+            .filter_map(|(surprise, other)| {
+                let b = data.accounts.lookup(&other)?;
+                Some(CoActor {
+                    screen_name: data.strings.opt(data.accounts.screen_name[b as usize]).unwrap_or("").to_string(),
+                    account_id: other,
+                    surprise,
+                    items: shared_items(&data, sig, a, b, items),
+                })
+            })
+            .collect();
+        if !co_actors.is_empty() {
+            evidence.push(SignalEvidence { signal: sig.name, window_seconds: sig.window_ms / 1000, co_actors });
+        }
+    }
+    let screen = data.strings.opt(data.accounts.screen_name[a as usize]).unwrap_or("");
+    if json {
+        let v =
+            serde_json::json!({"account_id": key, "screen_name": screen, "network_id": network, "signals": evidence});
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(());
+    }
+    outln!(
+        "account {key} (@{screen}): {}",
+        if network.is_empty() { "in no network".to_string() } else { format!("network {network}") }
+    )?;
+    for e in &evidence {
+        outln!("\n{} (window {} s)", e.signal, e.window_seconds)?;
+        for c in &e.co_actors {
+            outln!("  with {} (@{}), surprise {:.1} (-log10 p)", c.account_id, c.screen_name, c.surprise)?;
+            for it in &c.items {
+                outln!(
+                    "    {} post {}  |  {} post {}  |  {}",
+                    it.time,
+                    it.post_id,
+                    it.other_time,
+                    it.other_post_id,
+                    it.text.replace('\n', " ")
+                )?;
+            }
         }
     }
     Ok(())

@@ -54,3 +54,40 @@ fn detect_writes_the_output_contract_deterministically() {
         }
     }
 }
+
+#[test]
+fn explain_shows_co_actors_and_shared_posts_with_both_times() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp.path().join("run");
+    detect(&run, "1");
+    let accounts = std::fs::read_to_string(run.join("accounts.csv")).unwrap();
+    let flagged = accounts.lines().skip(1).find(|l| l.split(',').nth(2).is_some_and(|n| !n.is_empty())).unwrap();
+    let id = flagged.split(',').next().unwrap();
+    let network = flagged.split(',').nth(2).unwrap();
+    let o = Command::cargo_bin("cibscan")
+        .unwrap()
+        .args(["-q", "explain", id, "--json", "--run"])
+        .arg(&run)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["network_id"], network);
+    let signals = v["signals"].as_array().unwrap();
+    assert!(!signals.is_empty(), "{v}");
+    let item = &signals[0]["co_actors"][0]["items"][0];
+    for key in ["post_id", "time", "other_post_id", "other_time"] {
+        assert!(item.get(key).is_some(), "{item}");
+    }
+    // The human form names the network; an unknown account is an error, not a panic.
+    let o = Command::cargo_bin("cibscan").unwrap().args(["-q", "explain", id, "--run"]).arg(&run).output().unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains(&format!("network {network}")));
+    let o = Command::cargo_bin("cibscan")
+        .unwrap()
+        .args(["-q", "explain", "no-such-account", "--run"])
+        .arg(&run)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not in the run's input"));
+}

@@ -7,6 +7,7 @@ pub mod baseline;
 pub mod columnar;
 pub mod config;
 pub mod detect;
+pub mod explain;
 pub mod graphfile;
 pub mod ingest;
 pub mod model;

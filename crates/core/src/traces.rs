@@ -194,6 +194,17 @@ fn items_of(data: &Dataset, kind: TraceKind, i: usize, text_buf: &mut String, em
     }
 }
 
+/// Traces of `kind` in the given post rows (for explanations: a few accounts' posts).
+pub fn extract_rows(data: &Dataset, kind: TraceKind, rows: impl IntoIterator<Item = usize>) -> Traces {
+    let mut out = Vec::new();
+    let mut buf = String::new();
+    for i in rows {
+        let (t, a) = (data.posts.time_ms[i], data.posts.account[i]);
+        items_of(data, kind, i, &mut buf, &mut |item| out.push((item, t, a, i as u32)));
+    }
+    Traces::from_rows(out)
+}
+
 /// The per-shard kernel: traces of `kind` in post rows `rows`, unsorted.
 pub fn extract_shard(data: &Dataset, kind: TraceKind, rows: Range<usize>) -> Traces {
     let mut out = Traces::default();
