@@ -92,9 +92,10 @@ fn explain_shows_co_actors_and_shared_posts_with_both_times() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("not in the run's input"));
 }
 
-/// The quality harness: simulate → detect → eval at three seeds. It asserts the floors
-/// that hold today as a regression guard. The issue's targets — F1 ≥ 0.95 for every
-/// operation and no journalist or NGO flagged — are not met yet (docs/METHODS.md, issue 3).
+/// The quality harness: simulate → detect → eval at three seeds (scale 0.3, to stay quick).
+/// It asserts the floors that hold today as a regression guard: at scale 1 every operation
+/// reaches F1 ≥ 0.95, but the issue's other target — no journalist or NGO flagged — is not
+/// met yet (docs/METHODS.md, issue 3).
 #[test]
 fn quality_floor_at_three_seeds() {
     let tmp = tempfile::tempdir().unwrap();
@@ -129,9 +130,7 @@ fn quality_floor_at_three_seeds() {
         let e: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         for op in e["operations"].as_array().unwrap() {
             assert!(op["precision"].as_f64().unwrap() >= 0.95, "seed {seed}: {op}");
-            if op["operation"] == "ru_sequence" {
-                assert!(op["f1"].as_f64().unwrap() >= 0.95, "seed {seed}: {op}");
-            }
+            assert!(op["f1"].as_f64().unwrap() >= 0.9, "seed {seed}: {op}");
         }
         let organic = e["false_positives"].as_array().unwrap().iter().find(|k| k["kind"] == "organic").unwrap();
         assert!(organic["rate"].as_f64().unwrap() <= 0.01, "seed {seed}: {organic}");

@@ -69,6 +69,8 @@ fn signal_doc(name: &str) -> &'static str {
         "co_quote" => "Quoting the same post",
         "co_reply" => "Replying to the same post",
         "co_reply_account" => "Replying to the same account",
+        "co_amplify" => "Retweeting or quoting posts of the same account",
+        "amplification" => "Retweeting or quoting an account's posts within the window of their posting, repeatedly",
         "identical_text" => "Posting the same normalised text",
         "co_url" => "Sharing the same normalised URL",
         "hashtag_sequence" => "Using the same ordered hashtag sequence",

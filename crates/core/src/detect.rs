@@ -26,22 +26,27 @@ pub struct Signal {
     #[serde(skip)]
     pub trace: TraceKind,
     pub window_ms: i64,
+    /// Edges join the amplifier and the amplified account (retweets of its posts within the
+    /// window), rather than two accounts acting on the same item.
+    pub directed: bool,
 }
 
 const MINUTE: i64 = 60_000;
 
 /// The signals, with their default windows.
-pub const SIGNALS: [Signal; 10] = [
-    Signal { name: "co_retweet", trace: TraceKind::RetweetOf, window_ms: 60 * MINUTE },
-    Signal { name: "fast_retweet", trace: TraceKind::RetweetOf, window_ms: MINUTE },
-    Signal { name: "co_quote", trace: TraceKind::QuoteOf, window_ms: 60 * MINUTE },
-    Signal { name: "co_reply", trace: TraceKind::ReplyToPost, window_ms: 60 * MINUTE },
-    Signal { name: "co_reply_account", trace: TraceKind::ReplyToAccount, window_ms: 10 * MINUTE },
-    Signal { name: "identical_text", trace: TraceKind::Text, window_ms: 60 * MINUTE },
-    Signal { name: "co_url", trace: TraceKind::Url, window_ms: 60 * MINUTE },
-    Signal { name: "hashtag_sequence", trace: TraceKind::HashtagSequence, window_ms: 60 * MINUTE },
-    Signal { name: "co_hashtag", trace: TraceKind::Hashtag, window_ms: 5 * MINUTE },
-    Signal { name: "co_mention", trace: TraceKind::Mention, window_ms: 10 * MINUTE },
+pub const SIGNALS: [Signal; 12] = [
+    Signal { name: "co_retweet", trace: TraceKind::RetweetOf, window_ms: 60 * MINUTE, directed: false },
+    Signal { name: "fast_retweet", trace: TraceKind::RetweetOf, window_ms: MINUTE, directed: false },
+    Signal { name: "co_quote", trace: TraceKind::QuoteOf, window_ms: 60 * MINUTE, directed: false },
+    Signal { name: "co_reply", trace: TraceKind::ReplyToPost, window_ms: 60 * MINUTE, directed: false },
+    Signal { name: "co_reply_account", trace: TraceKind::ReplyToAccount, window_ms: 10 * MINUTE, directed: false },
+    Signal { name: "co_amplify", trace: TraceKind::AmplifiedAccount, window_ms: 10 * MINUTE, directed: false },
+    Signal { name: "amplification", trace: TraceKind::AmplifiedAccount, window_ms: 10 * MINUTE, directed: true },
+    Signal { name: "identical_text", trace: TraceKind::Text, window_ms: 60 * MINUTE, directed: false },
+    Signal { name: "co_url", trace: TraceKind::Url, window_ms: 60 * MINUTE, directed: false },
+    Signal { name: "hashtag_sequence", trace: TraceKind::HashtagSequence, window_ms: 60 * MINUTE, directed: false },
+    Signal { name: "co_hashtag", trace: TraceKind::Hashtag, window_ms: 5 * MINUTE, directed: false },
+    Signal { name: "co_mention", trace: TraceKind::Mention, window_ms: 10 * MINUTE, directed: false },
 ];
 
 /// Options of the detection stage.
@@ -123,13 +128,17 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
             cache = Some((s.trace, extract(data, s.trace, opts.shards)));
         }
         let traces = &cache.as_ref().expect("just set").1;
-        let p = pairs(
-            traces,
-            &PairOptions { window_ms: s.window_ms, max_item_accounts: opts.max_item_accounts },
-            opts.shards,
-        );
-        let model = NullModel::fit(traces, &p, n);
-        edges.push(score(&p, &model, &opts.score));
+        if s.directed {
+            edges.push(crate::amplify::amplification_edges(data, s.window_ms, &opts.score));
+        } else {
+            let p = pairs(
+                traces,
+                &PairOptions { window_ms: s.window_ms, max_item_accounts: opts.max_item_accounts },
+                opts.shards,
+            );
+            let model = NullModel::fit(traces, &p, n);
+            edges.push(score(&p, &model, &opts.score));
+        }
         progress.advance(1);
     }
     drop(cache);

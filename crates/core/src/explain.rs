@@ -50,6 +50,9 @@ pub fn find_account(data: &Dataset, query: &str) -> Option<AccountIdx> {
 
 /// The shared items of `a` and `b` under `signal`, at most `limit`, oldest first.
 pub fn shared_items(data: &Dataset, signal: &Signal, a: AccountIdx, b: AccountIdx, limit: usize) -> Vec<SharedItem> {
+    if signal.directed {
+        return boosts(data, signal.window_ms, a, b, limit);
+    }
     let rows = (0..data.posts.len()).filter(|&i| {
         let x = data.posts.account[i];
         x == a || x == b
@@ -76,6 +79,34 @@ pub fn shared_items(data: &Dataset, signal: &Signal, a: AccountIdx, b: AccountId
         }
     }
     out.sort_by(|p, q| p.time.cmp(&q.time).then(p.post_id.cmp(&q.post_id)));
+    out.truncate(limit);
+    out
+}
+
+/// For a directed signal: boosts of one account's posts by the other within the window, as
+/// (boost, original) pairs.
+fn boosts(data: &Dataset, window_ms: i64, a: AccountIdx, b: AccountIdx, limit: usize) -> Vec<SharedItem> {
+    let p = &data.posts;
+    let originals: std::collections::HashMap<u64, usize> =
+        (0..p.len()).filter(|&i| p.account[i] == a || p.account[i] == b).map(|i| (p.id[i], i)).collect();
+    let mut out = Vec::new();
+    for i in 0..p.len() {
+        let (who, whom) = (p.account[i], p.ref_account[i]);
+        if !((who == a && whom == b) || (who == b && whom == a)) {
+            continue;
+        }
+        let Some(&o) = originals.get(&p.ref_post[i]) else { continue };
+        if (0..=window_ms).contains(&(p.time_ms[i] - p.time_ms[o])) {
+            out.push(SharedItem {
+                post_id: p.id[i],
+                time: crate::parse::format_time(p.time_ms[i]),
+                other_post_id: p.id[o],
+                other_time: crate::parse::format_time(p.time_ms[o]),
+                text: p.text.get(i).chars().take(120).collect(),
+            });
+        }
+    }
+    out.sort_by(|x, y| x.time.cmp(&y.time).then(x.post_id.cmp(&y.post_id)));
     out.truncate(limit);
     out
 }
@@ -110,6 +141,23 @@ mod tests {
         assert_eq!((items[0].post_id, items[0].other_post_id), (10, 11));
         assert_eq!(items[0].time, "1970-01-01T00:00:01Z");
         assert_eq!(items[0].other_time, "1970-01-01T00:00:04Z");
+        let amp = SIGNALS.iter().find(|s| s.name == "amplification").unwrap();
+        let c = d.set_profile("3", &ProfileRecord::default(), true);
+        let orig = PostRecord { id: 99, time_ms: 100_000, text: "core post", ..Default::default() };
+        d.push_post(c, &orig);
+        d.push_post(
+            a,
+            &PostRecord {
+                id: 100,
+                time_ms: 100_500,
+                kind: PostKind::Retweet,
+                ref_post: 99,
+                ref_account: Some("3"),
+                ..Default::default()
+            },
+        );
+        let boosts = shared_items(&d, amp, a, c, 10);
+        assert_eq!((boosts.len(), boosts[0].post_id, boosts[0].other_post_id), (1, 100, 99));
         let slow = SIGNALS.iter().find(|s| s.name == "co_retweet").unwrap();
         assert_eq!(shared_items(&d, slow, a, b, 10).len(), 1, "9,000 s apart is outside the hour too");
     }

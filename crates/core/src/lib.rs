@@ -3,6 +3,7 @@
 //! The library has no CLI, terminal or HTTP concerns: stages take typed values and report
 //! progress through [`progress::Progress`]. See `ARCHITECTURE.md` for the data flow.
 
+pub mod amplify;
 pub mod baseline;
 pub mod columnar;
 pub mod config;

@@ -31,6 +31,8 @@ pub enum TraceKind {
     ReplyToPost,
     /// A reply to account Y.
     ReplyToAccount,
+    /// A retweet or quote of any post by account Y (amplifiers boosting the same core).
+    AmplifiedAccount,
     /// An original, reply or quote with this normalised text (exact match after
     /// normalisation; texts shorter than [`MIN_TEXT_CHARS`] are ignored).
     Text,
@@ -47,11 +49,12 @@ pub enum TraceKind {
 }
 
 impl TraceKind {
-    pub const ALL: [TraceKind; 10] = [
+    pub const ALL: [TraceKind; 11] = [
         TraceKind::RetweetOf,
         TraceKind::QuoteOf,
         TraceKind::ReplyToPost,
         TraceKind::ReplyToAccount,
+        TraceKind::AmplifiedAccount,
         TraceKind::Text,
         TraceKind::Url,
         TraceKind::Domain,
@@ -66,6 +69,7 @@ impl TraceKind {
             TraceKind::QuoteOf => "quote_of",
             TraceKind::ReplyToPost => "reply_to_post",
             TraceKind::ReplyToAccount => "reply_to_account",
+            TraceKind::AmplifiedAccount => "amplified_account",
             TraceKind::Text => "text",
             TraceKind::Url => "url",
             TraceKind::Domain => "domain",
@@ -157,6 +161,11 @@ fn items_of(data: &Dataset, kind: TraceKind, i: usize, text_buf: &mut String, em
         TraceKind::QuoteOf if k == PostKind::Quote && p.ref_post[i] != NO_POST => emit(p.ref_post[i]),
         TraceKind::ReplyToPost if p.reply_post[i] != NO_POST => emit(p.reply_post[i]),
         TraceKind::ReplyToAccount if p.reply_account[i] != NO_ACCOUNT => emit(p.reply_account[i] as u64),
+        TraceKind::AmplifiedAccount
+            if matches!(k, PostKind::Retweet | PostKind::Quote) && p.ref_account[i] != NO_ACCOUNT =>
+        {
+            emit(p.ref_account[i] as u64)
+        }
         TraceKind::Text if k != PostKind::Retweet && normalise_text(p.text.get(i), text_buf) => {
             emit(xxh3_64_with_seed(text_buf.as_bytes(), SEED_TEXT));
         }
