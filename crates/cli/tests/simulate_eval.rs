@@ -20,6 +20,17 @@ fn simulate(dir: &Path, seed: &str, scale: &str) {
     assert!(out.status.success(), "simulate failed: {}", String::from_utf8_lossy(&out.stderr));
 }
 
+fn eval_json(truth: &Path, result: &Path) -> Value {
+    run_json(&[
+        "eval".as_ref(),
+        "--json".as_ref(),
+        "--truth".as_ref(),
+        truth.as_os_str(),
+        "--result".as_ref(),
+        result.as_os_str(),
+    ])
+}
+
 /// Writes accounts.csv from truth.csv: networks = operations, roles = true roles.
 fn oracle(truth_dir: &Path, out: &Path) {
     let mut r = csv::Reader::from_path(truth_dir.join("truth.csv")).unwrap();
@@ -64,14 +75,7 @@ fn simulate_ingest_baseline_and_oracle_eval() {
     let base = tmp.path().join("baseline");
     let out = cibscan().args(["-q", "baseline"]).arg(&platform).arg("--out").arg(&base).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let e = run_json(&[
-        "eval".as_ref(),
-        "--json".as_ref(),
-        "--truth".as_ref(),
-        sim.as_os_str(),
-        "--result".as_ref(),
-        base.as_os_str(),
-    ]);
+    let e = eval_json(&sim, &base);
     let ops = e["operations"].as_array().unwrap();
     assert!(ops.len() >= 2, "{e}");
     let best_f1 = ops.iter().map(|o| o["f1"].as_f64().unwrap()).fold(0.0, f64::max);
@@ -83,14 +87,7 @@ fn simulate_ingest_baseline_and_oracle_eval() {
     let orc = tmp.path().join("oracle");
     std::fs::create_dir_all(&orc).unwrap();
     oracle(&sim, &orc);
-    let e = run_json(&[
-        "eval".as_ref(),
-        "--json".as_ref(),
-        "--truth".as_ref(),
-        sim.as_os_str(),
-        "--result".as_ref(),
-        orc.as_os_str(),
-    ]);
+    let e = eval_json(&sim, &orc);
     for o in e["operations"].as_array().unwrap() {
         assert_eq!(o["f1"].as_f64(), Some(1.0), "{o}");
     }

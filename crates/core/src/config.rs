@@ -93,27 +93,33 @@ impl DetectConfig {
         let mut s = String::from(
             "# cibscan detect configuration. Every key is optional; the values below are the defaults.\n\n[detect]\n",
         );
-        s.push_str(&format!(
-            "# Family-wise false-positive rate over all account pairs tested (Bonferroni).\nalpha = {}\n",
-            d.alpha
-        ));
-        s.push_str(&format!(
-            "# Fewest items two accounts must share for an edge, whatever the p-value.\nmin_items = {}\n",
-            d.min_items
-        ));
-        s.push_str(&format!(
-            "# Items acted on by more distinct accounts than this are skipped (viral posts, top links).\nmax_item_accounts = {}\n",
-            d.max_item_accounts
-        ));
-        s.push_str(&format!(
-            "# Networks with fewer accounts are dropped.\nmin_network_size = {}\n",
-            d.min_network_size
-        ));
-        s.push_str(&format!(
-            "# Leiden resolution (modularity); higher gives smaller networks.\nresolution = {:.1}\n",
-            d.resolution
-        ));
-        s.push_str(&format!("# Seed of the clustering; output is deterministic per seed.\nseed = {}\n", d.seed));
+        let keys: [(&str, &str, String); 6] = [
+            (
+                "Family-wise false-positive rate over all account pairs tested (Bonferroni).",
+                "alpha",
+                d.alpha.to_string(),
+            ),
+            (
+                "Fewest items two accounts must share for an edge, whatever the p-value.",
+                "min_items",
+                d.min_items.to_string(),
+            ),
+            (
+                "Items acted on by more distinct accounts than this are skipped (viral posts, top links).",
+                "max_item_accounts",
+                d.max_item_accounts.to_string(),
+            ),
+            ("Networks with fewer accounts are dropped.", "min_network_size", d.min_network_size.to_string()),
+            (
+                "Leiden resolution (modularity); higher gives smaller networks.",
+                "resolution",
+                format!("{:.1}", d.resolution),
+            ),
+            ("Seed of the clustering; output is deterministic per seed.", "seed", d.seed.to_string()),
+        ];
+        for (doc, key, value) in keys {
+            s.push_str(&format!("# {doc}\n{key} = {value}\n"));
+        }
         for sig in SIGNALS {
             s.push_str(&format!(
                 "\n# {}.\n[signals.{}]\nenabled = true\nwindow_seconds = {}\n",

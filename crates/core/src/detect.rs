@@ -116,6 +116,28 @@ pub struct Detection {
     pub coordination_score: Vec<f64>,
 }
 
+impl Detection {
+    /// The names of the signals that tie `account` to its network, `;`-separated.
+    pub fn signal_names(&self, account: u32) -> String {
+        let bits = self.account_signals[account as usize];
+        let names: Vec<&str> =
+            self.signals.iter().enumerate().filter(|(s, _)| bits & (1 << s) != 0).map(|(_, s)| s.name).collect();
+        names.join(";")
+    }
+
+    /// Fused edges with each signal's surprise (`None` where the signal has no edge), in
+    /// `fused` order; `keep` filters edges before the lookups.
+    pub fn fused_with_signals(&self, keep: impl Fn(u32, u32) -> bool) -> Vec<(u32, u32, f64, Vec<Option<f64>>)> {
+        let per_signal: Vec<std::collections::HashMap<(u32, u32), f64>> =
+            self.edges.iter().map(|e| (0..e.len()).map(|i| ((e.a[i], e.b[i]), e.surprise[i])).collect()).collect();
+        self.fused
+            .iter()
+            .filter(|&&(a, b, _)| keep(a, b))
+            .map(|&(a, b, w)| (a, b, w, per_signal.iter().map(|m| m.get(&(a, b)).copied()).collect()))
+            .collect()
+    }
+}
+
 /// Runs detection on a dataset.
 pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progress::Progress) -> Detection {
     let n = data.accounts.len();
@@ -124,13 +146,13 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
     let mut edges = Vec::with_capacity(signals.len());
     let mut cache: Option<(TraceKind, crate::traces::Traces)> = None;
     for &s in &signals {
-        if cache.as_ref().map(|c| c.0) != Some(s.trace) {
-            cache = Some((s.trace, extract(data, s.trace, opts.shards)));
-        }
-        let traces = &cache.as_ref().expect("just set").1;
         if s.directed {
             edges.push(crate::amplify::amplification_edges(data, s.window_ms, &opts.score));
         } else {
+            if cache.as_ref().map(|c| c.0) != Some(s.trace) {
+                cache = Some((s.trace, extract(data, s.trace, opts.shards)));
+            }
+            let traces = &cache.as_ref().expect("just set").1;
             let p = pairs(
                 traces,
                 &PairOptions { window_ms: s.window_ms, max_item_accounts: opts.max_item_accounts },

@@ -41,33 +41,21 @@ fn nodes(data: &Dataset, det: &Detection) -> Vec<Node> {
     (0..data.accounts.len() as u32)
         .filter_map(|a| {
             let net = det.network_of[a as usize]?;
-            let signals: Vec<&str> = det
-                .signals
-                .iter()
-                .enumerate()
-                .filter(|(s, _)| det.account_signals[a as usize] & (1 << s) != 0)
-                .map(|(_, s)| s.name)
-                .collect();
+
             Some(Node {
                 idx: a,
                 id: xml_escape(data.accounts.key.get(a)),
                 label: xml_escape(data.strings.opt(data.accounts.screen_name[a as usize]).unwrap_or("")),
                 network: xml_escape(&det.networks[net as usize].id),
-                signals: signals.join(";"),
+                signals: det.signal_names(a),
             })
         })
         .collect()
 }
 
-/// Fused edges inside networks, with each signal's surprise (`None` where absent).
+/// Fused edges inside networks, with each signal's surprise.
 fn edges(det: &Detection) -> Vec<(u32, u32, f64, Vec<Option<f64>>)> {
-    let per_signal: Vec<std::collections::HashMap<(u32, u32), f64>> =
-        det.edges.iter().map(|e| (0..e.len()).map(|i| ((e.a[i], e.b[i]), e.surprise[i])).collect()).collect();
-    det.fused
-        .iter()
-        .filter(|&&(a, b, _)| det.network_of[a as usize].is_some() && det.network_of[b as usize].is_some())
-        .map(|&(a, b, w)| (a, b, w, per_signal.iter().map(|m| m.get(&(a, b)).copied()).collect()))
-        .collect()
+    det.fused_with_signals(|a, b| det.network_of[a as usize].is_some() && det.network_of[b as usize].is_some())
 }
 
 /// Writes `network.gexf` (GEXF 1.3).

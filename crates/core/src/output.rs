@@ -92,14 +92,7 @@ pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::D
                 coordination_score: if network.is_some() { det.coordination_score[i] } else { 0.0 },
                 inauthenticity_score: None,
                 posts: posts[i],
-                signals: det
-                    .signals
-                    .iter()
-                    .enumerate()
-                    .filter(|(s, _)| det.account_signals[i] & (1 << s) != 0)
-                    .map(|(_, s)| s.name)
-                    .collect::<Vec<_>>()
-                    .join(";"),
+                signals: det.signal_names(a),
             }
         })
         .collect();
@@ -109,18 +102,14 @@ pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::D
     crate::graphfile::write_graphml(&dir.join("network.graphml"), data, det)?;
 
     // edges.csv: fused weight and each signal's surprise (−log10 p), empty where absent.
-    let mut per_signal: Vec<std::collections::HashMap<(u32, u32), f64>> = Vec::new();
-    for e in &det.edges {
-        per_signal.push((0..e.len()).map(|i| ((e.a[i], e.b[i]), e.surprise[i])).collect());
-    }
     let mut w = csv::Writer::from_path(dir.join("edges.csv"))?;
     let mut header = vec!["source", "target", "weight"];
     header.extend(det.signals.iter().map(|s| s.name));
     w.write_record(&header)?;
-    for &(a, b, weight) in &det.fused {
+    for (a, b, weight, surprises) in det.fused_with_signals(|_, _| true) {
         let mut rec =
             vec![data.accounts.key.get(a).to_string(), data.accounts.key.get(b).to_string(), format!("{weight:.4}")];
-        rec.extend(per_signal.iter().map(|m| m.get(&(a, b)).map(|s| format!("{s:.2}")).unwrap_or_default()));
+        rec.extend(surprises.iter().map(|s| s.map(|s| format!("{s:.2}")).unwrap_or_default()));
         w.write_record(&rec)?;
     }
     w.flush()
