@@ -248,7 +248,14 @@ fn run(cli: Cli) -> Result<()> {
                 .with_context(|| format!("writing results to {}", out.display()))?;
             write_run_manifest(&out, &input, &det)?;
             let flagged: usize = det.networks.iter().map(|n| n.accounts).sum();
-            outln!("{} networks, {flagged} accounts flagged; wrote {}", det.networks.len(), out.display())?;
+            let set_aside: usize = det.dismissed.iter().map(|g| g.accounts).sum();
+            outln!(
+                "{} networks, {flagged} accounts flagged; {} coordinated groups ({set_aside} accounts) judged authentic \
+                 (dismissed.json); wrote {}",
+                det.networks.len(),
+                det.dismissed.len(),
+                out.display()
+            )?;
         }
         Command::Explain { account, run, top, items, json } => explain(&account, &run, top, items, json, cli.quiet)?,
         Command::Baseline { input, out, min_retweets } => {
@@ -322,6 +329,22 @@ fn explain(account: &str, run: &std::path::Path, top: usize, items: usize, json:
             network = rec.get(2).unwrap_or("").to_string();
         }
     }
+    // A coordinated group the screen set aside: say so, with the screen's reasons.
+    let mut set_aside = serde_json::Value::Null;
+    if network.is_empty() {
+        let path = run.join("dismissed.json");
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            let groups: serde_json::Value =
+                serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+            set_aside = groups
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|g| g["account_ids"].as_array().is_some_and(|ids| ids.iter().any(|i| i == key.as_str())))
+                .map(|g| serde_json::json!({"id": g["id"], "screening": g["screening"]}))
+                .unwrap_or_default();
+        }
+    }
     let mut rdr = csv::Reader::from_path(run.join("edges.csv")).context("reading edges.csv")?;
     let header = rdr.headers()?.clone();
     let mut per_signal: Vec<Vec<(f64, String)>> = vec![Vec::new(); signals.len()];
@@ -365,15 +388,25 @@ fn explain(account: &str, run: &std::path::Path, top: usize, items: usize, json:
     }
     let screen = data.strings.opt(data.accounts.screen_name[a as usize]).unwrap_or("");
     if json {
-        let v =
-            serde_json::json!({"account_id": key, "screen_name": screen, "network_id": network, "signals": evidence});
+        let v = serde_json::json!({"account_id": key, "screen_name": screen, "network_id": network,
+            "dismissed_group": set_aside, "signals": evidence});
         outln!("{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(());
     }
-    outln!(
-        "account {key} (@{screen}): {}",
-        if network.is_empty() { "in no network".to_string() } else { format!("network {network}") }
-    )?;
+    let place = if !network.is_empty() {
+        format!("network {network}")
+    } else if let Some(id) = set_aside["id"].as_str() {
+        let reasons: Vec<&str> = set_aside["screening"]["authenticity"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r.as_str())
+            .collect();
+        format!("in no network; coordinated group {id} was set aside as authentic ({})", reasons.join("; "))
+    } else {
+        "in no network".to_string()
+    };
+    outln!("account {key} (@{screen}): {place}")?;
     for e in &evidence {
         outln!("\n{} (window {} s)", e.signal, e.window_seconds)?;
         for c in &e.co_actors {

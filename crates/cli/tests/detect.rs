@@ -23,7 +23,7 @@ fn detect_writes_the_output_contract_deterministically() {
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     detect(&a, "1");
     detect(&b, "1");
-    for f in ["accounts.csv", "networks.json", "edges.csv", "network.gexf", "network.graphml"] {
+    for f in ["accounts.csv", "networks.json", "dismissed.json", "edges.csv", "network.gexf", "network.graphml"] {
         assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap(), "{f} differs between runs");
     }
     let accounts = std::fs::read_to_string(a.join("accounts.csv")).unwrap();
@@ -49,8 +49,37 @@ fn detect_writes_the_output_contract_deterministically() {
     let nets = networks.as_array().unwrap();
     assert!(!nets.is_empty());
     for n in nets {
-        for key in ["id", "accounts", "posts", "first_post", "last_post", "confidence", "signals", "languages"] {
+        for key in [
+            "id",
+            "accounts",
+            "posts",
+            "first_post",
+            "last_post",
+            "confidence",
+            "signals",
+            "languages",
+            "creation_waves",
+            "traction",
+            "screening",
+        ] {
             assert!(n.get(key).is_some(), "network lacks {key}: {n}");
+        }
+        assert_ne!(n["screening"]["verdict"], "authentic", "{n}");
+    }
+    // The sample's newsrooms and fandoms are coordinated but authentic: set aside, with the
+    // members listed and the reasons given, and none of them in accounts.csv as flagged.
+    let dismissed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(a.join("dismissed.json")).unwrap()).unwrap();
+    let groups = dismissed.as_array().unwrap();
+    assert!(!groups.is_empty());
+    for g in groups {
+        assert_eq!(g["screening"]["verdict"], "authentic", "{g}");
+        assert_eq!(g["screening"]["authenticity"].as_array().unwrap().len(), 3, "{g}");
+        let ids = g["account_ids"].as_array().unwrap();
+        assert_eq!(ids.len() as u64, g["accounts"].as_u64().unwrap());
+        for id in ids {
+            let row = accounts.lines().find(|l| l.starts_with(&format!("{},", id.as_str().unwrap()))).unwrap();
+            assert_eq!(row.split(',').nth(2), Some(""), "{row}");
         }
     }
 }
@@ -92,10 +121,10 @@ fn explain_shows_co_actors_and_shared_posts_with_both_times() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("not in the run's input"));
 }
 
-/// The quality harness: simulate → detect → eval at three seeds (scale 0.3, to stay quick).
-/// It asserts the floors that hold today as a regression guard: at scale 1 every operation
-/// reaches F1 ≥ 0.95, but the issue's other target — no journalist or NGO flagged — is not
-/// met yet (docs/METHODS.md, issue 3).
+/// The quality harness: simulate → detect → eval at three seeds (scale 0.3, to stay quick;
+/// at the default scale 1 every operation reaches F1 ≥ 0.95, docs/BENCHMARKS.md). No
+/// journalist or NGO may be flagged, nor (here) any fan or news bot: they are coordinated
+/// but authentic, and the screen must set them aside.
 #[test]
 fn quality_floor_at_three_seeds() {
     let tmp = tempfile::tempdir().unwrap();
@@ -132,7 +161,11 @@ fn quality_floor_at_three_seeds() {
             assert!(op["precision"].as_f64().unwrap() >= 0.95, "seed {seed}: {op}");
             assert!(op["f1"].as_f64().unwrap() >= 0.9, "seed {seed}: {op}");
         }
-        let organic = e["false_positives"].as_array().unwrap().iter().find(|k| k["kind"] == "organic").unwrap();
-        assert!(organic["rate"].as_f64().unwrap() <= 0.01, "seed {seed}: {organic}");
+        let fp = e["false_positives"].as_array().unwrap();
+        let kind = |k: &str| fp.iter().find(|r| r["kind"] == k).unwrap_or_else(|| panic!("no {k} in {fp:?}"));
+        for k in ["journalist", "ngo", "fan", "newsbot"] {
+            assert_eq!(kind(k)["flagged"], 0, "seed {seed}: {}", kind(k));
+        }
+        assert!(kind("organic")["rate"].as_f64().unwrap() <= 0.001, "seed {seed}: {}", kind("organic"));
     }
 }

@@ -6,6 +6,7 @@
 
 use crate::detect::{DetectOptions, Signal, SIGNALS};
 use crate::score::ScoreOptions;
+use crate::screen::ScreenOptions;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -53,11 +54,40 @@ pub struct SignalSection {
     pub window_seconds: Option<f64>,
 }
 
+/// `[screen]`: the authenticity screen (see `crate::screen`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScreenSection {
+    pub enabled: bool,
+    pub max_wave_share: f64,
+    pub min_median_age_days: f64,
+    pub max_internal_engagement_share: f64,
+    pub min_external_engagers: u64,
+    pub min_engagements: u64,
+    pub wave_alpha: f64,
+}
+
+impl Default for ScreenSection {
+    fn default() -> Self {
+        let d = ScreenOptions::default();
+        ScreenSection {
+            enabled: d.enabled,
+            max_wave_share: d.max_wave_share,
+            min_median_age_days: d.min_median_age_days,
+            max_internal_engagement_share: d.max_internal_engagement_share,
+            min_external_engagers: d.min_external_engagers,
+            min_engagements: d.min_engagements,
+            wave_alpha: d.wave_alpha,
+        }
+    }
+}
+
 /// The whole file.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DetectConfig {
     pub detect: DetectSection,
+    pub screen: ScreenSection,
     pub signals: BTreeMap<String, SignalSection>,
 }
 
@@ -120,6 +150,48 @@ impl DetectConfig {
         for (doc, key, value) in keys {
             s.push_str(&format!("# {doc}\n{key} = {value}\n"));
         }
+        let c = ScreenSection::default();
+        s.push_str(
+            "\n# The authenticity screen: a coordinated group is set aside as an authentic crowd (newsroom,\n\
+             # fandom, syndication) only with no creation wave, established accounts and an outside\n\
+             # audience, and no indicator of inauthenticity. Set-aside groups go to dismissed.json.\n[screen]\n",
+        );
+        let keys: [(&str, &str, String); 7] = [
+            ("false: every coordinated group is a network.", "enabled", c.enabled.to_string()),
+            (
+                "Share of accounts created in creation waves from which a group is never set aside.",
+                "max_wave_share",
+                c.max_wave_share.to_string(),
+            ),
+            (
+                "Median account age (days, at first post) below which a group is never set aside.",
+                "min_median_age_days",
+                format!("{:.1}", c.min_median_age_days),
+            ),
+            (
+                "Share of engagement from inside the group from which it is an echo chamber.",
+                "max_internal_engagement_share",
+                c.max_internal_engagement_share.to_string(),
+            ),
+            (
+                "Fewest outside engagers that make an outside audience.",
+                "min_external_engagers",
+                c.min_external_engagers.to_string(),
+            ),
+            (
+                "Fewest engagements in the data for any claim about traction.",
+                "min_engagements",
+                c.min_engagements.to_string(),
+            ),
+            (
+                "False-positive rate of the creation-wave test over a group's creation days (Bonferroni).",
+                "wave_alpha",
+                c.wave_alpha.to_string(),
+            ),
+        ];
+        for (doc, key, value) in keys {
+            s.push_str(&format!("# {doc}\n{key} = {value}\n"));
+        }
         for sig in SIGNALS {
             s.push_str(&format!(
                 "\n# {}.\n[signals.{}]\nenabled = true\nwindow_seconds = {}\n",
@@ -143,6 +215,21 @@ impl DetectConfig {
         }
         if !(d.resolution.is_finite() && d.resolution >= 0.0) {
             return Err(invalid("detect.resolution", d.resolution.to_string(), "must be a finite number >= 0"));
+        }
+        let c = &self.screen;
+        for (key, v) in [
+            ("screen.max_wave_share", c.max_wave_share),
+            ("screen.max_internal_engagement_share", c.max_internal_engagement_share),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(invalid(key, v.to_string(), "must be between 0 and 1"));
+            }
+        }
+        if !(c.wave_alpha > 0.0 && c.wave_alpha < 1.0) {
+            return Err(invalid("screen.wave_alpha", c.wave_alpha.to_string(), "must be between 0 and 1"));
+        }
+        if !(c.min_median_age_days.is_finite() && c.min_median_age_days >= 0.0) {
+            return Err(invalid("screen.min_median_age_days", c.min_median_age_days.to_string(), "must be >= 0"));
         }
         for name in self.signals.keys() {
             if !SIGNALS.iter().any(|s| s.name == name) {
@@ -173,6 +260,15 @@ impl DetectConfig {
             min_network_size: d.min_network_size,
             resolution: d.resolution,
             seed: d.seed,
+            screen: ScreenOptions {
+                enabled: c.enabled,
+                max_wave_share: c.max_wave_share,
+                min_median_age_days: c.min_median_age_days,
+                max_internal_engagement_share: c.max_internal_engagement_share,
+                min_external_engagers: c.min_external_engagers,
+                min_engagements: c.min_engagements,
+                wave_alpha: c.wave_alpha,
+            },
             ..DetectOptions::default()
         })
     }
@@ -206,5 +302,9 @@ mod tests {
         assert!(DetectConfig::from_toml_str("[detect]\nalpah = 0.1\n").is_err());
         assert!(DetectConfig::from_toml_str("[detect]\nalpha = 2\n").is_err());
         assert!(DetectConfig::from_toml_str("[signals.co_url]\nwindow_seconds = -5\n").is_err());
+        assert!(DetectConfig::from_toml_str("[screen]\nmax_wave_share = 1.5\n").is_err());
+        assert!(DetectConfig::from_toml_str("[screen]\nenable = false\n").is_err());
+        let off = DetectConfig::from_toml_str("[screen]\nenabled = false\n").unwrap().options().unwrap();
+        assert!(!off.screen.enabled);
     }
 }

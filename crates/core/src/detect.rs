@@ -5,7 +5,9 @@
 //! pairs chance does not explain (see `docs/METHODS.md`). The fused weight of an account
 //! pair is `Σ_signals ln(1 + surprise)`: every independent signal adds evidence, and no single
 //! astronomically surprising signal drowns the others. The fused graph is clustered with
-//! Leiden (`cibscan-graph`); communities smaller than `min_network_size` are dropped.
+//! Leiden (`cibscan-graph`); communities smaller than `min_network_size` are dropped. The
+//! authenticity screen ([`crate::screen`]) then sets aside groups that are authentic crowds
+//! (newsrooms, fandoms, syndication) on positive evidence; the rest are the networks.
 //!
 //! Adding a signal touches one place: a row of [`SIGNALS`] (and a trace kind if it needs a
 //! new kind of item).
@@ -13,7 +15,9 @@
 use crate::model::{Dataset, NO_STR};
 use crate::pairs::{pairs, PairOptions};
 use crate::score::{score, Edges, NullModel, ScoreOptions};
+use crate::screen::{Evidence, ScreenOptions, Screening};
 use crate::traces::{extract, TraceKind};
+use crate::traction::Traction;
 use cibscan_graph::{leiden, Graph, LeidenOptions};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -64,6 +68,8 @@ pub struct DetectOptions {
     pub seed: u64,
     /// Shards per kernel (the result does not depend on it).
     pub shards: usize,
+    /// The authenticity screen.
+    pub screen: ScreenOptions,
 }
 
 impl Default for DetectOptions {
@@ -76,6 +82,7 @@ impl Default for DetectOptions {
             resolution: 1.0,
             seed: 1,
             shards: 8,
+            screen: ScreenOptions::default(),
         }
     }
 }
@@ -96,6 +103,36 @@ pub struct Network {
     /// Per signal: edges inside the network.
     pub signals: BTreeMap<&'static str, u64>,
     pub languages: BTreeMap<String, u64>,
+    /// Creation waves, account age and profiles (`creation_waves` is a top-level field).
+    #[serde(flatten)]
+    pub evidence: Evidence,
+    pub traction: Traction,
+    /// The authenticity screen's verdict and reasons.
+    pub screening: Screening,
+}
+
+impl Network {
+    fn new(members: Vec<u32>) -> Network {
+        Network {
+            id: String::new(),
+            accounts: members.len(),
+            members,
+            posts: 0,
+            first_post: None,
+            last_post: None,
+            confidence: 0.0,
+            signals: BTreeMap::new(),
+            languages: BTreeMap::new(),
+            evidence: Evidence {
+                creation_waves: Vec::new(),
+                creation_wave_share: None,
+                median_account_age_days: None,
+                default_profile_share: None,
+            },
+            traction: Traction::default(),
+            screening: Screening { verdict: "undetermined", indicators: Vec::new(), authenticity: Vec::new() },
+        }
+    }
 }
 
 /// What detection produced.
@@ -110,9 +147,14 @@ pub struct Detection {
     /// Network index per account, or `None`.
     pub network_of: Vec<Option<u32>>,
     pub networks: Vec<Network>,
-    /// Per account: bit `s` set when signal `s` (of `signals`) ties it to its network.
+    /// Dismissed group index per account, or `None`.
+    pub dismissed_of: Vec<Option<u32>>,
+    /// Coordinated groups the authenticity screen judged to be authentic crowds.
+    pub dismissed: Vec<Network>,
+    /// Per account: bit `s` set when signal `s` (of `signals`) ties it to its group (network
+    /// or dismissed group).
     pub account_signals: Vec<u32>,
-    /// Per account: the largest surprise of an edge to its network, mapped to [0, 1).
+    /// Per account: the largest surprise of an edge to its group, mapped to [0, 1).
     pub coordination_score: Vec<f64>,
 }
 
@@ -185,40 +227,29 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
     let partition = leiden(&graph, &lo);
     progress.advance(1);
 
-    // Networks: communities with enough members that have at least one edge.
-    let mut networks = Vec::new();
-    let mut network_of = vec![None; n];
+    // Candidate groups: communities with enough members that have at least one edge.
+    let mut groups: Vec<Network> = Vec::new();
+    let mut group_of = vec![None; n];
     for members in partition.members() {
         if members.len() < opts.min_network_size.max(2) || graph.degree(members[0]) == 0 {
             continue;
         }
-        let idx = networks.len() as u32;
         for &m in &members {
-            network_of[m as usize] = Some(idx);
+            group_of[m as usize] = Some(groups.len() as u32);
         }
-        networks.push(Network {
-            id: format!("N{}", idx + 1),
-            accounts: members.len(),
-            members,
-            posts: 0,
-            first_post: None,
-            last_post: None,
-            confidence: 0.0,
-            signals: BTreeMap::new(),
-            languages: BTreeMap::new(),
-        });
+        groups.push(Network::new(members));
     }
 
-    // Per-network and per-account evidence.
+    // Per-group and per-account evidence.
     let mut account_signals = vec![0u32; n];
     let mut best = vec![0f64; n];
-    let mut internal_edges = vec![0u64; networks.len()];
+    let mut internal_edges = vec![0u64; groups.len()];
     for (si, e) in edges.iter().enumerate() {
         for i in 0..e.len() {
             let (a, b) = (e.a[i] as usize, e.b[i] as usize);
-            if let (Some(na), Some(nb)) = (network_of[a], network_of[b]) {
+            if let (Some(na), Some(nb)) = (group_of[a], group_of[b]) {
                 if na == nb {
-                    *networks[na as usize].signals.entry(signals[si].name).or_default() += 1;
+                    *groups[na as usize].signals.entry(signals[si].name).or_default() += 1;
                     account_signals[a] |= 1 << si;
                     account_signals[b] |= 1 << si;
                     best[a] = best[a].max(e.surprise[i]);
@@ -228,37 +259,71 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
         }
     }
     for &(a, b, _) in &fused {
-        if let (Some(na), Some(nb)) = (network_of[a as usize], network_of[b as usize]) {
+        if let (Some(na), Some(nb)) = (group_of[a as usize], group_of[b as usize]) {
             if na == nb {
                 internal_edges[na as usize] += 1;
             }
         }
     }
-    let mut times: Vec<(i64, i64)> = vec![(i64::MAX, i64::MIN); networks.len()];
+    let mut times: Vec<(i64, i64)> = vec![(i64::MAX, i64::MIN); groups.len()];
+    let mut first_post = vec![i64::MAX; n];
     for (i, &a) in data.posts.account.iter().enumerate() {
-        if let Some(ni) = network_of[a as usize] {
-            let net = &mut networks[ni as usize];
-            net.posts += 1;
-            let t = data.posts.time_ms[i];
-            times[ni as usize] = (times[ni as usize].0.min(t), times[ni as usize].1.max(t));
+        let t = data.posts.time_ms[i];
+        first_post[a as usize] = first_post[a as usize].min(t);
+        if let Some(gi) = group_of[a as usize] {
+            let g = &mut groups[gi as usize];
+            g.posts += 1;
+            times[gi as usize] = (times[gi as usize].0.min(t), times[gi as usize].1.max(t));
             let lang = data.posts.lang[i];
             let name = if lang == NO_STR { "unknown" } else { data.strings.get(lang) };
-            *net.languages.entry(name.to_string()).or_default() += 1;
+            *g.languages.entry(name.to_string()).or_default() += 1;
         }
     }
-    for (ni, net) in networks.iter_mut().enumerate() {
-        let k = net.accounts as f64;
-        let density = internal_edges[ni] as f64 / (k * (k - 1.0) / 2.0);
+    let traction = crate::traction::traction(data, &group_of, groups.len());
+    for ((gi, g), tr) in groups.iter_mut().enumerate().zip(traction) {
+        let k = g.accounts as f64;
+        let density = internal_edges[gi] as f64 / (k * (k - 1.0) / 2.0);
         // Density alone flatters tiny groups: damp by size.
-        net.confidence = (density.min(1.0) * (1.0 - (-k / 10.0).exp())).clamp(0.0, 1.0);
-        if times[ni].0 != i64::MAX {
-            net.first_post = Some(crate::parse::format_time(times[ni].0));
-            net.last_post = Some(crate::parse::format_time(times[ni].1));
+        g.confidence = (density.min(1.0) * (1.0 - (-k / 10.0).exp())).clamp(0.0, 1.0);
+        if times[gi].0 != i64::MAX {
+            g.first_post = Some(crate::parse::format_time(times[gi].0));
+            g.last_post = Some(crate::parse::format_time(times[gi].1));
         }
+        g.evidence = crate::screen::evidence(data, &g.members, &first_post, &opts.screen);
+        g.screening = crate::screen::screen(&g.evidence, &tr, &opts.screen);
+        g.traction = tr;
+    }
+
+    // The screen splits the groups into networks and dismissed authentic crowds.
+    let mut networks = Vec::new();
+    let mut dismissed = Vec::new();
+    let mut network_of = vec![None; n];
+    let mut dismissed_of = vec![None; n];
+    for mut g in groups {
+        let (list, of, prefix) = if g.screening.dismissed() {
+            (&mut dismissed, &mut dismissed_of, "D")
+        } else {
+            (&mut networks, &mut network_of, "N")
+        };
+        for &m in &g.members {
+            of[m as usize] = Some(list.len() as u32);
+        }
+        g.id = format!("{prefix}{}", list.len() + 1);
+        list.push(g);
     }
     let coordination_score = best.iter().map(|&s| 1.0 - (-s / 10.0).exp()).collect();
     progress.finish();
-    Detection { signals, edges, fused, network_of, networks, account_signals, coordination_score }
+    Detection {
+        signals,
+        edges,
+        fused,
+        network_of,
+        networks,
+        dismissed_of,
+        dismissed,
+        account_signals,
+        coordination_score,
+    }
 }
 
 #[cfg(test)]

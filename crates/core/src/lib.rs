@@ -17,7 +17,9 @@ pub mod pairs;
 pub mod parse;
 pub mod progress;
 pub mod score;
+pub mod screen;
 pub mod traces;
+pub mod traction;
 
 pub use ingest::{ingest, IngestError, IngestOptions, IngestStats, InputFormat, Summary};
 pub use model::Dataset;

@@ -71,8 +71,27 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     f.flush()
 }
 
-/// Writes `accounts.csv`, `networks.json`, `edges.csv`, `network.gexf` and
-/// `network.graphml` of a detection run into `dir`.
+/// A coordinated group the authenticity screen set aside, with its members' ids so an
+/// analyst can check it (`dismissed.json`).
+#[derive(Serialize)]
+struct DismissedGroup<'a> {
+    #[serde(flatten)]
+    group: &'a crate::detect::Network,
+    account_ids: Vec<&'a str>,
+}
+
+fn dismissed_groups<'a>(data: &'a crate::Dataset, det: &'a crate::detect::Detection) -> Vec<DismissedGroup<'a>> {
+    det.dismissed
+        .iter()
+        .map(|g| DismissedGroup {
+            group: g,
+            account_ids: g.members.iter().map(|&m| data.accounts.key.get(m)).collect(),
+        })
+        .collect()
+}
+
+/// Writes `accounts.csv`, `networks.json`, `dismissed.json`, `edges.csv`, `network.gexf`
+/// and `network.graphml` of a detection run into `dir`.
 pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::Detection) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut posts = vec![0u64; data.accounts.len()];
@@ -92,12 +111,13 @@ pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::D
                 coordination_score: if network.is_some() { det.coordination_score[i] } else { 0.0 },
                 inauthenticity_score: None,
                 posts: posts[i],
-                signals: det.signal_names(a),
+                signals: if network.is_some() { det.signal_names(a) } else { String::new() },
             }
         })
         .collect();
     write_accounts(&dir.join("accounts.csv"), &rows)?;
     write_json(&dir.join("networks.json"), &det.networks)?;
+    write_json(&dir.join("dismissed.json"), &dismissed_groups(data, det))?;
     crate::graphfile::write_gexf(&dir.join("network.gexf"), data, det)?;
     crate::graphfile::write_graphml(&dir.join("network.graphml"), data, det)?;
 
