@@ -94,8 +94,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Find coordinated networks: accounts.csv, networks.json, edges.csv, network.gexf,
-    /// network.graphml in --out.
+    /// Find coordinated networks: accounts.csv, networks.json, dismissed.json, edges.csv,
+    /// network.gexf, network.graphml in --out.
     Detect {
         #[command(flatten)]
         input: InputArgs,
@@ -108,6 +108,9 @@ enum Command {
         /// Seed of the clustering (output is deterministic per seed); overrides the config.
         #[arg(long)]
         seed: Option<u64>,
+        /// Print the wall time of each stage to stderr.
+        #[arg(long)]
+        timings: bool,
     },
     /// Why an account is in its network: strongest co-actors per signal and the shared posts.
     Explain {
@@ -227,7 +230,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Config { default: _ } => {
             out!("{}", cibscan_core::config::DetectConfig::default_toml())?;
         }
-        Command::Detect { input, out, config, seed } => {
+        Command::Detect { input, out, config, seed, timings } => {
             let config = match &config {
                 Some(p) => {
                     let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
@@ -240,13 +243,25 @@ fn run(cli: Cli) -> Result<()> {
             if let Some(seed) = seed {
                 opts.seed = seed;
             }
+            let started = std::time::Instant::now();
             let (data, _) = read_inputs(&input, cli.quiet)?;
+            let read_seconds = started.elapsed().as_secs_f64();
             let bar = progress::Bar::steps(cli.quiet, "detecting");
             let det = cibscan_core::detect::detect(&data, &opts, &bar);
             bar.done();
+            let write_started = std::time::Instant::now();
             cibscan_core::output::write_detection(&out, &data, &det)
                 .with_context(|| format!("writing results to {}", out.display()))?;
             write_run_manifest(&out, &input, &det)?;
+            if timings {
+                let mut stages = vec![("read input".to_string(), read_seconds)];
+                stages.extend(det.timings.iter().cloned());
+                stages.push(("write outputs".into(), write_started.elapsed().as_secs_f64()));
+                stages.push(("total".into(), started.elapsed().as_secs_f64()));
+                for (stage, secs) in stages {
+                    eprintln!("{stage:<28} {secs:>8.3} s");
+                }
+            }
             let flagged: usize = det.networks.iter().map(|n| n.accounts).sum();
             let set_aside: usize = det.dismissed.iter().map(|g| g.accounts).sum();
             outln!(

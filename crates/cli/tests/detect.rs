@@ -58,6 +58,8 @@ fn detect_writes_the_output_contract_deterministically() {
             "confidence",
             "signals",
             "languages",
+            "core_accounts",
+            "amplifier_accounts",
             "creation_waves",
             "traction",
             "screening",
@@ -167,5 +169,7 @@ fn quality_floor_at_three_seeds() {
             assert_eq!(kind(k)["flagged"], 0, "seed {seed}: {}", kind(k));
         }
         assert!(kind("organic")["rate"].as_f64().unwrap() <= 0.001, "seed {seed}: {}", kind("organic"));
+        // Core vs amplifier, on the operation accounts that were found.
+        assert!(e["role_accuracy"].as_f64().unwrap() >= 0.9, "seed {seed}: roles {}", e["role_accuracy"]);
     }
 }

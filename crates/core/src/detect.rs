@@ -95,6 +95,8 @@ pub struct Network {
     #[serde(skip)]
     pub members: Vec<u32>,
     pub accounts: usize,
+    pub core_accounts: usize,
+    pub amplifier_accounts: usize,
     pub posts: u64,
     pub first_post: Option<String>,
     pub last_post: Option<String>,
@@ -116,6 +118,8 @@ impl Network {
         Network {
             id: String::new(),
             accounts: members.len(),
+            core_accounts: 0,
+            amplifier_accounts: 0,
             members,
             posts: 0,
             first_post: None,
@@ -156,6 +160,11 @@ pub struct Detection {
     pub account_signals: Vec<u32>,
     /// Per account: the largest surprise of an edge to its group, mapped to [0, 1).
     pub coordination_score: Vec<f64>,
+    /// Per account: `core` or `amplifier` inside its network.
+    pub role: Vec<Option<crate::roles::Role>>,
+    /// Wall seconds per stage (signals, fusion and clustering, screen), in order. Not part
+    /// of any output file, which stay deterministic.
+    pub timings: Vec<(String, f64)>,
 }
 
 impl Detection {
@@ -187,6 +196,12 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
     progress.begin(signals.len() as u64 + 1);
     let mut edges = Vec::with_capacity(signals.len());
     let mut cache: Option<(TraceKind, crate::traces::Traces)> = None;
+    let mut timings = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: String, timings: &mut Vec<(String, f64)>| {
+        timings.push((name, clock.elapsed().as_secs_f64()));
+        clock = std::time::Instant::now();
+    };
     for &s in &signals {
         if s.directed {
             edges.push(crate::amplify::amplification_edges(data, s.window_ms, &opts.score));
@@ -203,6 +218,7 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
             let model = NullModel::fit(traces, &p, n);
             edges.push(score(&p, &model, &opts.score));
         }
+        lap(format!("signal {}", s.name), &mut timings);
         progress.advance(1);
     }
     drop(cache);
@@ -225,6 +241,7 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
     let mut lo = LeidenOptions::with_seed(opts.seed);
     lo.resolution = opts.resolution;
     let partition = leiden(&graph, &lo);
+    lap("fusion and leiden".into(), &mut timings);
     progress.advance(1);
 
     // Candidate groups: communities with enough members that have at least one edge.
@@ -311,6 +328,17 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
         g.id = format!("{prefix}{}", list.len() + 1);
         list.push(g);
     }
+    let role = crate::roles::roles(data, &network_of);
+    for (a, r) in role.iter().enumerate() {
+        if let (Some(r), Some(ni)) = (r, network_of[a]) {
+            let net = &mut networks[ni as usize];
+            match r {
+                crate::roles::Role::Core => net.core_accounts += 1,
+                crate::roles::Role::Amplifier => net.amplifier_accounts += 1,
+            }
+        }
+    }
+    lap("evidence, screen, roles".into(), &mut timings);
     let coordination_score = best.iter().map(|&s| 1.0 - (-s / 10.0).exp()).collect();
     progress.finish();
     Detection {
@@ -323,6 +351,8 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
         dismissed,
         account_signals,
         coordination_score,
+        role,
+        timings,
     }
 }
 

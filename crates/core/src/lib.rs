@@ -16,6 +16,7 @@ pub mod output;
 pub mod pairs;
 pub mod parse;
 pub mod progress;
+pub mod roles;
 pub mod score;
 pub mod screen;
 pub mod traces;

@@ -107,7 +107,7 @@ pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::D
                 account_id: data.accounts.key.get(a).to_string(),
                 screen_name: data.strings.opt(data.accounts.screen_name[i]).unwrap_or("").to_string(),
                 network_id: network.map(|n| det.networks[n as usize].id.clone()).unwrap_or_default(),
-                role: String::new(),
+                role: det.role[i].map(|r| r.name().to_string()).unwrap_or_default(),
                 coordination_score: if network.is_some() { det.coordination_score[i] } else { 0.0 },
                 inauthenticity_score: None,
                 posts: posts[i],
