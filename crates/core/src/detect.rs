@@ -16,6 +16,7 @@ use crate::model::{Dataset, NO_STR};
 use crate::pairs::{pairs, PairOptions};
 use crate::score::{score, Edges, NullModel, ScoreOptions};
 use crate::screen::{Evidence, ScreenOptions, Screening};
+use crate::timeline::{Timeline, TimelineOptions};
 use crate::traces::{extract, TraceKind};
 use crate::traction::Traction;
 use cibscan_graph::{leiden, Graph, LeidenOptions};
@@ -70,6 +71,8 @@ pub struct DetectOptions {
     pub shards: usize,
     /// The authenticity screen.
     pub screen: ScreenOptions,
+    /// Bursts and dormancy.
+    pub timeline: TimelineOptions,
 }
 
 impl Default for DetectOptions {
@@ -83,6 +86,7 @@ impl Default for DetectOptions {
             seed: 1,
             shards: 8,
             screen: ScreenOptions::default(),
+            timeline: TimelineOptions::default(),
         }
     }
 }
@@ -111,6 +115,9 @@ pub struct Network {
     pub traction: Traction,
     /// The authenticity screen's verdict and reasons.
     pub screening: Screening,
+    /// Daily series, bursts, dormant periods, hour-of-week signature (top-level fields).
+    #[serde(flatten)]
+    pub timeline: Timeline,
 }
 
 impl Network {
@@ -135,6 +142,7 @@ impl Network {
             },
             traction: Traction::default(),
             screening: Screening { verdict: "undetermined", indicators: Vec::new(), authenticity: Vec::new() },
+            timeline: crate::timeline::timeline(&[], &Default::default()),
         }
     }
 }
@@ -328,6 +336,16 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
         g.id = format!("{prefix}{}", list.len() + 1);
         list.push(g);
     }
+    let mut post_times: Vec<Vec<i64>> = vec![Vec::new(); networks.len()];
+    for (i, &a) in data.posts.account.iter().enumerate() {
+        if let Some(ni) = network_of[a as usize] {
+            post_times[ni as usize].push(data.posts.time_ms[i]);
+        }
+    }
+    for (net, t) in networks.iter_mut().zip(&post_times) {
+        net.timeline = crate::timeline::timeline(t, &opts.timeline);
+    }
+    drop(post_times);
     let role = crate::roles::roles(data, &network_of);
     for (a, r) in role.iter().enumerate() {
         if let (Some(r), Some(ni)) = (r, network_of[a]) {
@@ -338,7 +356,7 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
             }
         }
     }
-    lap("evidence, screen, roles".into(), &mut timings);
+    lap("evidence, screen, roles, time".into(), &mut timings);
     let coordination_score = best.iter().map(|&s| 1.0 - (-s / 10.0).exp()).collect();
     progress.finish();
     Detection {

@@ -19,6 +19,7 @@ pub mod progress;
 pub mod roles;
 pub mod score;
 pub mod screen;
+pub mod timeline;
 pub mod traces;
 pub mod traction;
 
