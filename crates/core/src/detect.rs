@@ -73,6 +73,7 @@ pub struct DetectOptions {
     pub screen: ScreenOptions,
     /// Bursts and dormancy.
     pub timeline: TimelineOptions,
+    pub narratives: crate::narratives::NarrativeOptions,
 }
 
 impl Default for DetectOptions {
@@ -87,6 +88,7 @@ impl Default for DetectOptions {
             shards: 8,
             screen: ScreenOptions::default(),
             timeline: TimelineOptions::default(),
+            narratives: Default::default(),
         }
     }
 }
@@ -118,6 +120,7 @@ pub struct Network {
     /// Daily series, bursts, dormant periods, hour-of-week signature (top-level fields).
     #[serde(flatten)]
     pub timeline: Timeline,
+    pub narratives: Vec<crate::narratives::Narrative>,
 }
 
 impl Network {
@@ -143,6 +146,7 @@ impl Network {
             traction: Traction::default(),
             screening: Screening { verdict: "undetermined", indicators: Vec::new(), authenticity: Vec::new() },
             timeline: crate::timeline::timeline(&[], &Default::default()),
+            narratives: Vec::new(),
         }
     }
 }
@@ -336,16 +340,24 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
         g.id = format!("{prefix}{}", list.len() + 1);
         list.push(g);
     }
-    let mut post_times: Vec<Vec<i64>> = vec![Vec::new(); networks.len()];
+    let mut posts_of: Vec<Vec<usize>> = vec![Vec::new(); networks.len()];
     for (i, &a) in data.posts.account.iter().enumerate() {
         if let Some(ni) = network_of[a as usize] {
-            post_times[ni as usize].push(data.posts.time_ms[i]);
+            posts_of[ni as usize].push(i);
         }
     }
-    for (net, t) in networks.iter_mut().zip(&post_times) {
-        net.timeline = crate::timeline::timeline(t, &opts.timeline);
+    let mut first_day = Vec::with_capacity(networks.len());
+    for (net, rows) in networks.iter_mut().zip(&posts_of) {
+        let t: Vec<i64> = rows.iter().map(|&i| data.posts.time_ms[i]).collect();
+        net.timeline = crate::timeline::timeline(&t, &opts.timeline);
+        first_day.push(t.iter().min().map_or(0, |t| t.div_euclid(crate::timeline::MS_PER_DAY)));
     }
-    drop(post_times);
+    let days: Vec<usize> = networks.iter().map(|n| n.timeline.daily.len()).collect();
+    let narratives = crate::narratives::narratives(data, &posts_of, &first_day, &days, &opts.narratives);
+    for (net, n) in networks.iter_mut().zip(narratives) {
+        net.narratives = n;
+    }
+    drop(posts_of);
     let role = crate::roles::roles(data, &network_of);
     for (a, r) in role.iter().enumerate() {
         if let (Some(r), Some(ni)) = (r, network_of[a]) {
@@ -356,7 +368,7 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
             }
         }
     }
-    lap("evidence, screen, roles, time".into(), &mut timings);
+    lap("evidence, screen, roles, time, narratives".into(), &mut timings);
     let coordination_score = best.iter().map(|&s| 1.0 - (-s / 10.0).exp()).collect();
     progress.finish();
     Detection {

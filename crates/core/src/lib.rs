@@ -12,6 +12,7 @@ pub mod explain;
 pub mod graphfile;
 pub mod ingest;
 pub mod model;
+pub mod narratives;
 pub mod output;
 pub mod pairs;
 pub mod parse;
