@@ -23,7 +23,15 @@ fn detect_writes_the_output_contract_deterministically() {
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     detect(&a, "1");
     detect(&b, "1");
-    for f in ["accounts.csv", "networks.json", "dismissed.json", "edges.csv", "network.gexf", "network.graphml"] {
+    for f in [
+        "accounts.csv",
+        "indicators.csv",
+        "networks.json",
+        "dismissed.json",
+        "edges.csv",
+        "network.gexf",
+        "network.graphml",
+    ] {
         assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap(), "{f} differs between runs");
     }
     let accounts = std::fs::read_to_string(a.join("accounts.csv")).unwrap();
@@ -34,6 +42,12 @@ fn detect_writes_the_output_contract_deterministically() {
         .lines()
         .count();
     assert_eq!(accounts.lines().count(), truth_rows, "one row per account (plus header)");
+    let indicators = std::fs::read_to_string(a.join("indicators.csv")).unwrap();
+    assert!(indicators.starts_with(
+        "account_id,creation_batch,handle_pattern,default_profile,follower_shape,automation,amplification_share,\
+         inauthenticity_score\n"
+    ));
+    assert_eq!(indicators.lines().count(), truth_rows);
     let edges = std::fs::read_to_string(a.join("edges.csv")).unwrap();
     assert!(edges.starts_with("source,target,weight,co_retweet,fast_retweet,"));
     let flagged = accounts.lines().skip(1).filter(|l| l.split(',').nth(2).is_some_and(|n| !n.is_empty())).count();

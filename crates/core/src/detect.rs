@@ -174,6 +174,8 @@ pub struct Detection {
     pub coordination_score: Vec<f64>,
     /// Per account: `core` or `amplifier` inside its network.
     pub role: Vec<Option<crate::roles::Role>>,
+    /// Per account: indicators of inauthenticity.
+    pub indicators: Vec<crate::indicators::Indicators>,
     /// Wall seconds per stage (signals, fusion and clustering, screen), in order. Not part
     /// of any output file, which stay deterministic.
     pub timings: Vec<(String, f64)>,
@@ -358,6 +360,7 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
         net.narratives = n;
     }
     drop(posts_of);
+    let indicators = crate::indicators::indicators(data);
     let role = crate::roles::roles(data, &network_of);
     for (a, r) in role.iter().enumerate() {
         if let (Some(r), Some(ni)) = (r, network_of[a]) {
@@ -368,7 +371,7 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
             }
         }
     }
-    lap("evidence, screen, roles, time, narratives".into(), &mut timings);
+    lap("evidence, screen, roles, time, narratives, indicators".into(), &mut timings);
     let coordination_score = best.iter().map(|&s| 1.0 - (-s / 10.0).exp()).collect();
     progress.finish();
     Detection {
@@ -382,6 +385,7 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
         account_signals,
         coordination_score,
         role,
+        indicators,
         timings,
     }
 }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod detect;
 pub mod explain;
 pub mod graphfile;
+pub mod indicators;
 pub mod ingest;
 pub mod model;
 pub mod narratives;

@@ -27,7 +27,7 @@ pub struct AccountRow {
     pub network_id: String,
     pub role: String,
     pub coordination_score: f64,
-    /// Filled by the characterisation stage; empty until then.
+    /// Mean of the account's indicators (`indicators.csv`); empty when none is measurable.
     pub inauthenticity_score: Option<f64>,
     pub posts: u64,
     pub signals: String,
@@ -63,6 +63,25 @@ pub fn write_accounts(path: &Path, rows: &[AccountRow]) -> std::io::Result<()> {
     w.flush()
 }
 
+/// Writes `indicators.csv`: the parts of every account's `inauthenticity_score` (empty
+/// where the data cannot measure one).
+pub fn write_indicators(path: &Path, data: &crate::Dataset, det: &crate::detect::Detection) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_path(path)?;
+    let mut header = vec!["account_id"];
+    header.extend(crate::indicators::Indicators::NAMES);
+    header.push("inauthenticity_score");
+    w.write_record(&header)?;
+    let cell = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_default();
+    for a in data.profiled_accounts() {
+        let ind = &det.indicators[a as usize];
+        let mut rec = vec![data.accounts.key.get(a).to_string()];
+        rec.extend(ind.parts().into_iter().map(cell));
+        rec.push(cell(ind.score()));
+        w.write_record(&rec)?;
+    }
+    w.flush()
+}
+
 /// Writes any serialisable value as pretty JSON.
 pub fn write_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
@@ -90,8 +109,8 @@ fn dismissed_groups<'a>(data: &'a crate::Dataset, det: &'a crate::detect::Detect
         .collect()
 }
 
-/// Writes `accounts.csv`, `networks.json`, `dismissed.json`, `edges.csv`, `network.gexf`
-/// and `network.graphml` of a detection run into `dir`.
+/// Writes `accounts.csv`, `networks.json`, `dismissed.json`, `edges.csv`, `network.gexf`,
+/// `network.graphml` of a detection run into `dir`.
 pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::Detection) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut posts = vec![0u64; data.accounts.len()];
@@ -109,13 +128,14 @@ pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::D
                 network_id: network.map(|n| det.networks[n as usize].id.clone()).unwrap_or_default(),
                 role: det.role[i].map(|r| r.name().to_string()).unwrap_or_default(),
                 coordination_score: if network.is_some() { det.coordination_score[i] } else { 0.0 },
-                inauthenticity_score: None,
+                inauthenticity_score: det.indicators[i].score(),
                 posts: posts[i],
                 signals: if network.is_some() { det.signal_names(a) } else { String::new() },
             }
         })
         .collect();
     write_accounts(&dir.join("accounts.csv"), &rows)?;
+    write_indicators(&dir.join("indicators.csv"), data, det)?;
     write_json(&dir.join("networks.json"), &det.networks)?;
     write_json(&dir.join("dismissed.json"), &dismissed_groups(data, det))?;
     crate::graphfile::write_gexf(&dir.join("network.gexf"), data, det)?;
