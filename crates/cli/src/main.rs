@@ -134,6 +134,22 @@ enum Command {
         #[arg(long, required = true)]
         default: bool,
     },
+    /// Assess a third party's account list against a detection run: assessment.csv with a
+    /// verdict (coordinated, not_coordinated, insufficient_data) and reasons per account.
+    Assess {
+        /// The list: one account id or handle per line, or a CSV with a `userid` column.
+        #[arg(long)]
+        list: PathBuf,
+        /// A `cibscan detect` output directory.
+        #[arg(long)]
+        run: PathBuf,
+        /// Output directory (assessment.csv, assessment.json).
+        #[arg(long)]
+        out: PathBuf,
+        /// Fewer posts in the run's input than this: insufficient_data.
+        #[arg(long, default_value_t = 5)]
+        min_posts: u64,
+    },
     /// A trivial detector for calibration: flag every account that retweets.
     Baseline {
         #[command(flatten)]
@@ -273,6 +289,31 @@ fn run(cli: Cli) -> Result<()> {
             )?;
         }
         Command::Explain { account, run, top, items, json } => explain(&account, &run, top, items, json, cli.quiet)?,
+        Command::Assess { list, run, out, min_posts } => {
+            use cibscan_core::assess;
+            let entries = assess::read_list(&list)?;
+            let loaded = assess::Run::load(&run)?;
+            let opts = assess::AssessOptions { min_posts, ..Default::default() };
+            let rows = assess::assess(&entries, &loaded, &opts);
+            let summary = assess::summary(&rows);
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            let path = out.join("assessment.csv");
+            assess::write_assessment(&path, &rows).with_context(|| format!("writing {}", path.display()))?;
+            let path = out.join("assessment.json");
+            cibscan_core::output::write_json(&path, &summary).with_context(|| format!("writing {}", path.display()))?;
+            let networks: Vec<String> = summary.networks.iter().map(|(n, c)| format!("{n} {c}")).collect();
+            outln!(
+                "{} listed: {} coordinated ({}), {} not coordinated ({} look ordinary or institutional), {} insufficient \
+                 data; wrote {}",
+                summary.listed,
+                summary.coordinated,
+                if networks.is_empty() { "none".to_string() } else { networks.join(", ") },
+                summary.not_coordinated,
+                summary.looks_authentic,
+                summary.insufficient_data,
+                out.join("assessment.csv").display()
+            )?;
+        }
         Command::Baseline { input, out, min_retweets } => {
             let (data, _) = read_inputs(&input, cli.quiet)?;
             let rows = cibscan_core::baseline::flag_retweeters(&data, min_retweets);

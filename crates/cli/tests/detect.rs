@@ -44,7 +44,7 @@ fn detect_writes_the_output_contract_deterministically() {
     assert_eq!(accounts.lines().count(), truth_rows, "one row per account (plus header)");
     let indicators = std::fs::read_to_string(a.join("indicators.csv")).unwrap();
     assert!(indicators.starts_with(
-        "account_id,creation_batch,handle_pattern,default_profile,follower_shape,automation,amplification_share,\
+        "account_id,account_created,creation_batch,handle_pattern,default_profile,follower_shape,automation,amplification_share,\
          inauthenticity_score\n"
     ));
     assert_eq!(indicators.lines().count(), truth_rows);

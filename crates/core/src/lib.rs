@@ -4,6 +4,7 @@
 //! progress through [`progress::Progress`]. See `ARCHITECTURE.md` for the data flow.
 
 pub mod amplify;
+pub mod assess;
 pub mod baseline;
 pub mod columnar;
 pub mod config;

@@ -63,18 +63,24 @@ pub fn write_accounts(path: &Path, rows: &[AccountRow]) -> std::io::Result<()> {
     w.flush()
 }
 
-/// Writes `indicators.csv`: the parts of every account's `inauthenticity_score` (empty
-/// where the data cannot measure one).
+/// Writes `indicators.csv`: each account's creation day and the parts of its
+/// `inauthenticity_score` (empty where the data cannot measure one).
 pub fn write_indicators(path: &Path, data: &crate::Dataset, det: &crate::detect::Detection) -> std::io::Result<()> {
     let mut w = csv::Writer::from_path(path)?;
-    let mut header = vec!["account_id"];
+    let mut header = vec!["account_id", "account_created"];
     header.extend(crate::indicators::Indicators::NAMES);
     header.push("inauthenticity_score");
     w.write_record(&header)?;
     let cell = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_default();
     for a in data.profiled_accounts() {
         let ind = &det.indicators[a as usize];
-        let mut rec = vec![data.accounts.key.get(a).to_string()];
+        let created = data.accounts.created_ms[a as usize];
+        let created = if created == crate::model::UNKNOWN_TIME {
+            String::new()
+        } else {
+            crate::parse::format_time(created)[..10].to_string()
+        };
+        let mut rec = vec![data.accounts.key.get(a).to_string(), created];
         rec.extend(ind.parts().into_iter().map(cell));
         rec.push(cell(ind.score()));
         w.write_record(&rec)?;

@@ -1,0 +1,458 @@
+//! Assessment of a third party's account list against a detection run.
+//!
+//! A government or a company publishes "N inauthentic accounts". For each listed account the
+//! run either holds evidence of coordination (the account is in a network), holds enough of
+//! the account's activity to say it acts alone or with an authentic crowd, or does not hold
+//! enough to say anything. Verdicts: `coordinated`, `not_coordinated`,
+//! `insufficient_data`, each with its reasons, so a listed journalist or NGO can be shown
+//! to be one.
+//!
+//! `coordinated`: the account is in a network, or it was created on one of a network's
+//! creation-wave days and bears the same marks (inauthenticity score ≥ 0.5) though its
+//! few posts co-acted with nobody. `not_coordinated`: enough posts (≥ 5) and neither; a
+//! member of a coordinated group the screen set aside as authentic (a newsroom, a fandom)
+//! is named with that group. `insufficient_data`: not in the run's input, or too few posts.
+
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AssessError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {source}")]
+    Csv { path: PathBuf, source: csv::Error },
+    #[error("{path}: {source}")]
+    Json { path: PathBuf, source: serde_json::Error },
+    #[error("{path}: missing column `{column}` (is this a cibscan detect output directory?)")]
+    MissingColumn { path: PathBuf, column: &'static str },
+    #[error("{path}: the list is empty")]
+    EmptyList { path: PathBuf },
+}
+
+/// One account of a run (`accounts.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunAccount {
+    pub account_id: String,
+    pub screen_name: String,
+    pub network_id: String,
+    pub role: String,
+    pub coordination_score: f64,
+    pub inauthenticity_score: Option<f64>,
+    pub posts: u64,
+    pub signals: String,
+}
+
+/// What an assessment needs of a detection run directory.
+#[derive(Debug, Default)]
+pub struct Run {
+    pub accounts: Vec<RunAccount>,
+    by_id: HashMap<String, usize>,
+    by_handle: HashMap<String, usize>,
+    /// Account id → (set-aside group id, the screen's reasons).
+    dismissed: HashMap<String, (String, Vec<String>)>,
+    /// Network id → (verdict, indicators).
+    networks: HashMap<String, (String, Vec<String>)>,
+    /// Account id → creation day (`indicators.csv`).
+    created: HashMap<String, String>,
+    /// Creation-wave day → (network id, accounts of the network created that day).
+    wave_days: HashMap<String, (String, u64)>,
+}
+
+fn strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array().into_iter().flatten().filter_map(|s| s.as_str()).map(str::to_string).collect()
+}
+
+impl Run {
+    /// Reads `accounts.csv`, `networks.json` and `dismissed.json` of a run directory.
+    pub fn load(dir: &Path) -> Result<Run, AssessError> {
+        let path = dir.join("accounts.csv");
+        let csv_err = |source| AssessError::Csv { path: path.clone(), source };
+        let mut rdr = csv::Reader::from_path(&path).map_err(csv_err)?;
+        let header = rdr.headers().map_err(csv_err)?.clone();
+        let col = |name: &'static str| {
+            header.iter().position(|h| h == name).ok_or(AssessError::MissingColumn { path: path.clone(), column: name })
+        };
+        let c = [
+            col("account_id")?,
+            col("screen_name")?,
+            col("network_id")?,
+            col("role")?,
+            col("coordination_score")?,
+            col("inauthenticity_score")?,
+            col("posts")?,
+            col("signals")?,
+        ];
+        let mut run = Run::default();
+        for rec in rdr.records() {
+            let rec = rec.map_err(csv_err)?;
+            let get = |i: usize| rec.get(c[i]).unwrap_or("").to_string();
+            let a = RunAccount {
+                account_id: get(0),
+                screen_name: get(1).trim_start_matches('\'').to_string(),
+                network_id: get(2),
+                role: get(3),
+                coordination_score: get(4).parse().unwrap_or(0.0),
+                inauthenticity_score: get(5).parse().ok(),
+                posts: get(6).parse().unwrap_or(0),
+                signals: get(7).trim_start_matches('\'').to_string(),
+            };
+            let i = run.accounts.len();
+            run.by_id.insert(a.account_id.clone(), i);
+            if !a.screen_name.is_empty() {
+                run.by_handle.entry(a.screen_name.to_lowercase()).or_insert(i);
+            }
+            run.accounts.push(a);
+        }
+        let read_json = |name: &str| -> Result<serde_json::Value, AssessError> {
+            let path = dir.join(name);
+            let text =
+                std::fs::read_to_string(&path).map_err(|source| AssessError::Io { path: path.clone(), source })?;
+            serde_json::from_str(&text).map_err(|source| AssessError::Json { path, source })
+        };
+        for n in read_json("networks.json")?.as_array().into_iter().flatten() {
+            let id = n["id"].as_str().unwrap_or("").to_string();
+            let verdict = n["screening"]["verdict"].as_str().unwrap_or("").to_string();
+            for w in n["creation_waves"].as_array().into_iter().flatten() {
+                let (Some(day), Some(k)) = (w["date"].as_str(), w["accounts"].as_u64()) else { continue };
+                let e = run.wave_days.entry(day.to_string()).or_insert((id.clone(), 0));
+                if k > e.1 {
+                    *e = (id.clone(), k);
+                }
+            }
+            run.networks.insert(id, (verdict, strings(&n["screening"]["indicators"])));
+        }
+        let path = dir.join("indicators.csv");
+        if path.exists() {
+            let csv_err = |source| AssessError::Csv { path: path.clone(), source };
+            let mut rdr = csv::Reader::from_path(&path).map_err(csv_err)?;
+            let header = rdr.headers().map_err(csv_err)?.clone();
+            if let (Some(i), Some(c)) =
+                (header.iter().position(|h| h == "account_id"), header.iter().position(|h| h == "account_created"))
+            {
+                for rec in rdr.records() {
+                    let rec = rec.map_err(csv_err)?;
+                    if let (Some(id), Some(day)) = (rec.get(i), rec.get(c)) {
+                        if !day.is_empty() {
+                            run.created.insert(id.to_string(), day.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        // Older runs have no dismissed.json: nothing was set aside.
+        if dir.join("dismissed.json").exists() {
+            for g in read_json("dismissed.json")?.as_array().into_iter().flatten() {
+                let id = g["id"].as_str().unwrap_or("").to_string();
+                let reasons = strings(&g["screening"]["authenticity"]);
+                for a in strings(&g["account_ids"]) {
+                    run.dismissed.insert(a, (id.clone(), reasons.clone()));
+                }
+            }
+        }
+        Ok(run)
+    }
+
+    /// The account an entry names: an id, else a handle (with or without `@`, any case).
+    pub fn find(&self, entry: &str) -> Option<&RunAccount> {
+        let e = entry.trim();
+        self.by_id
+            .get(e)
+            .or_else(|| self.by_handle.get(&e.trim_start_matches('@').to_lowercase()))
+            .map(|&i| &self.accounts[i])
+    }
+}
+
+/// Reads a list: a CSV with a `userid` column, or one id or handle per line (blank lines
+/// and `#` comments skipped).
+pub fn read_list(path: &Path) -> Result<Vec<String>, AssessError> {
+    let text = std::fs::read_to_string(path).map_err(|source| AssessError::Io { path: path.into(), source })?;
+    let first = text.lines().next().unwrap_or("");
+    let entries: Vec<String> = if first.split(',').any(|h| h.trim().trim_matches('"') == "userid") {
+        let mut rdr = csv::Reader::from_reader(text.as_bytes());
+        let header = rdr.headers().map_err(|source| AssessError::Csv { path: path.into(), source })?.clone();
+        let c = header.iter().position(|h| h.trim() == "userid").expect("checked above");
+        let mut out = Vec::new();
+        for rec in rdr.records() {
+            let rec = rec.map_err(|source| AssessError::Csv { path: path.into(), source })?;
+            out.push(rec.get(c).unwrap_or("").trim().to_string());
+        }
+        out
+    } else {
+        text.lines().map(|l| l.trim().to_string()).collect()
+    };
+    let entries: Vec<String> = entries.into_iter().filter(|e| !e.is_empty() && !e.starts_with('#')).collect();
+    if entries.is_empty() {
+        return Err(AssessError::EmptyList { path: path.into() });
+    }
+    Ok(entries)
+}
+
+/// The verdict on one listed account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Coordinated,
+    NotCoordinated,
+    InsufficientData,
+}
+
+impl Verdict {
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Coordinated => "coordinated",
+            Verdict::NotCoordinated => "not_coordinated",
+            Verdict::InsufficientData => "insufficient_data",
+        }
+    }
+}
+
+/// One row of `assessment.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    /// The account id when the run knows the account, else the entry as listed.
+    pub userid: String,
+    pub verdict: Verdict,
+    pub network_id: String,
+    pub reasons: String,
+    /// For `not_coordinated`: the account looks ordinary or institutional (low
+    /// inauthenticity score or a member of a group set aside as authentic).
+    #[serde(skip)]
+    pub looks_authentic: bool,
+}
+
+/// Options of the assessment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssessOptions {
+    /// Fewer posts in the run's input than this: `insufficient_data`.
+    pub min_posts: u64,
+    /// An inauthenticity score below this counts as an ordinary or institutional account.
+    pub authentic_below: f64,
+    /// An account outside every network, created on a network's creation-wave day with an
+    /// inauthenticity score of at least this, is coordinated with that network.
+    pub batch_inauthenticity: f64,
+}
+
+impl Default for AssessOptions {
+    fn default() -> Self {
+        AssessOptions { min_posts: 5, authentic_below: 0.25, batch_inauthenticity: 0.5 }
+    }
+}
+
+/// Assesses every entry of a list (duplicates kept, in list order).
+pub fn assess(entries: &[String], run: &Run, opts: &AssessOptions) -> Vec<Assessment> {
+    entries
+        .iter()
+        .map(|entry| {
+            let Some(a) = run.find(entry) else {
+                return Assessment {
+                    userid: entry.trim().to_string(),
+                    verdict: Verdict::InsufficientData,
+                    network_id: String::new(),
+                    reasons: "not in the run's input".into(),
+                    looks_authentic: false,
+                };
+            };
+            let score = a.inauthenticity_score.map(|s| format!("inauthenticity score {s:.2}"));
+            if !a.network_id.is_empty() {
+                let mut r = vec![format!("member of network {}", a.network_id)];
+                if !a.role.is_empty() {
+                    r.push(format!("role {}", a.role));
+                }
+                r.push(format!("signals {}", a.signals.replace(';', ", ")));
+                r.push(format!("coordination score {:.2}", a.coordination_score));
+                if let Some((verdict, indicators)) = run.networks.get(&a.network_id) {
+                    if !indicators.is_empty() {
+                        r.push(format!("network {verdict}: {}", indicators.join(", ")));
+                    }
+                }
+                r.extend(score);
+                return Assessment {
+                    userid: a.account_id.clone(),
+                    verdict: Verdict::Coordinated,
+                    network_id: a.network_id.clone(),
+                    reasons: r.join("; "),
+                    looks_authentic: false,
+                };
+            }
+            if let Some((group, why)) = run.dismissed.get(&a.account_id) {
+                let mut r =
+                    vec![format!("acts with group {group}, which is coordinated but authentic: {}", why.join(", "))];
+                r.extend(score);
+                return Assessment {
+                    userid: a.account_id.clone(),
+                    verdict: Verdict::NotCoordinated,
+                    network_id: String::new(),
+                    reasons: r.join("; "),
+                    looks_authentic: true,
+                };
+            }
+            if a.posts < opts.min_posts {
+                return Assessment {
+                    userid: a.account_id.clone(),
+                    verdict: Verdict::InsufficientData,
+                    network_id: String::new(),
+                    reasons: format!("only {} posts in the run's input (fewer than {})", a.posts, opts.min_posts),
+                    looks_authentic: false,
+                };
+            }
+            // Created in the same batch as a network's accounts, and made like them: that is
+            // coordination too (a creation wave is one of the operation's traces), even when
+            // the account's few posts co-acted with nobody.
+            let wave = run.created.get(&a.account_id).and_then(|day| Some((day, run.wave_days.get(day)?)));
+            if let Some((day, (network, k))) = wave {
+                if a.inauthenticity_score.is_some_and(|s| s >= opts.batch_inauthenticity) {
+                    let mut r = vec![format!(
+                        "created on {day}, a creation wave of network {network} ({k} of its accounts created that day)"
+                    )];
+                    r.push(format!("{} posts, no co-action beyond chance", a.posts));
+                    r.extend(score);
+                    return Assessment {
+                        userid: a.account_id.clone(),
+                        verdict: Verdict::Coordinated,
+                        network_id: network.clone(),
+                        reasons: r.join("; "),
+                        looks_authentic: false,
+                    };
+                }
+            }
+            let mut r = vec![format!("{} posts, no coordination beyond chance with any network", a.posts)];
+            r.extend(score);
+            Assessment {
+                userid: a.account_id.clone(),
+                verdict: Verdict::NotCoordinated,
+                network_id: String::new(),
+                reasons: r.join("; "),
+                looks_authentic: a.inauthenticity_score.is_some_and(|s| s < opts.authentic_below),
+            }
+        })
+        .collect()
+}
+
+/// Counts for the summary.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Summary {
+    pub listed: usize,
+    pub coordinated: usize,
+    pub not_coordinated: usize,
+    /// Of `not_coordinated`: ordinary or institutional-looking accounts.
+    pub looks_authentic: usize,
+    pub insufficient_data: usize,
+    /// Networks the coordinated accounts belong to, with counts.
+    pub networks: std::collections::BTreeMap<String, usize>,
+}
+
+pub fn summary(rows: &[Assessment]) -> Summary {
+    let mut s = Summary { listed: rows.len(), ..Default::default() };
+    for r in rows {
+        match r.verdict {
+            Verdict::Coordinated => {
+                s.coordinated += 1;
+                *s.networks.entry(r.network_id.clone()).or_default() += 1;
+            }
+            Verdict::NotCoordinated => {
+                s.not_coordinated += 1;
+                s.looks_authentic += r.looks_authentic as usize;
+            }
+            Verdict::InsufficientData => s.insufficient_data += 1,
+        }
+    }
+    s
+}
+
+/// Writes `assessment.csv` (`userid,verdict,network_id,reasons`; text neutralised against
+/// spreadsheet formulas, ids exact).
+pub fn write_assessment(path: &Path, rows: &[Assessment]) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_path(path)?;
+    w.write_record(["userid", "verdict", "network_id", "reasons"])?;
+    for r in rows {
+        w.write_record([
+            r.userid.as_str(),
+            r.verdict.name(),
+            r.network_id.as_str(),
+            crate::output::neutralise(&r.reasons).as_ref(),
+        ])?;
+    }
+    w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run() -> (tempfile::TempDir, Run) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("accounts.csv"),
+            "account_id,screen_name,network_id,role,coordination_score,inauthenticity_score,posts,signals\n\
+             1,opA,N1,amplifier,0.99,0.70,40,co_retweet;amplification\n\
+             2,Reporter,,,0,0.05,300,\n\
+             3,quiet,,,0,,2,\n\
+             4,someone,,,0,0.40,50,\n\
+             5,batch7731,,,0,0.80,9,\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("networks.json"),
+            r#"[{"id":"N1","creation_waves":[{"date":"2019-09-03","accounts":40}],
+                "screening":{"verdict":"inauthentic","indicators":["echo chamber"]}}]"#,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("dismissed.json"),
+            r#"[{"id":"D1","account_ids":["2"],"screening":{"authenticity":["outside audience"]}}]"#,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("indicators.csv"),
+            "account_id,account_created,inauthenticity_score\n1,2019-09-03,0.7\n4,2019-09-03,0.4\n5,2019-09-03,0.8\n",
+        )
+        .unwrap();
+        let r = Run::load(dir.path()).unwrap();
+        (dir, r)
+    }
+
+    #[test]
+    fn every_kind_of_entry_gets_its_verdict_and_reasons() {
+        let (_d, run) = run();
+        let list: Vec<String> = ["1", "@reporter", "quiet", "4", "999", "5"].iter().map(|s| s.to_string()).collect();
+        let rows = assess(&list, &run, &AssessOptions::default());
+        let v: Vec<(&str, Verdict)> = rows.iter().map(|r| (r.userid.as_str(), r.verdict)).collect();
+        assert_eq!(
+            v,
+            [
+                ("1", Verdict::Coordinated),
+                ("2", Verdict::NotCoordinated),
+                ("3", Verdict::InsufficientData),
+                ("4", Verdict::NotCoordinated),
+                ("999", Verdict::InsufficientData),
+                ("5", Verdict::Coordinated),
+            ]
+        );
+        // Created in N1's wave and made like its accounts; account 4, same day but
+        // ordinary-looking, is not.
+        assert_eq!(rows[5].network_id, "N1");
+        assert!(rows[5].reasons.contains("creation wave of network N1"), "{}", rows[5].reasons);
+        assert!(rows[0].reasons.contains("echo chamber") && rows[0].reasons.contains("co_retweet, amplification"));
+        assert!(rows[1].reasons.contains("group D1") && rows[1].looks_authentic);
+        assert!(!rows[3].looks_authentic);
+        let s = summary(&rows);
+        assert_eq!((s.coordinated, s.not_coordinated, s.looks_authentic, s.insufficient_data), (2, 2, 1, 2));
+    }
+
+    #[test]
+    fn lists_are_csv_with_userid_or_one_per_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.csv");
+        std::fs::write(&a, "screen_name,userid\nx,11\ny,12\n").unwrap();
+        assert_eq!(read_list(&a).unwrap(), ["11", "12"]);
+        let b = dir.path().join("b.txt");
+        std::fs::write(&b, "# from the ministry\n@x\n\n12\n").unwrap();
+        assert_eq!(read_list(&b).unwrap(), ["@x", "12"]);
+        let c = dir.path().join("c.txt");
+        std::fs::write(&c, "\n# nothing\n").unwrap();
+        assert!(matches!(read_list(&c), Err(AssessError::EmptyList { .. })));
+        assert!(matches!(Run::load(dir.path()), Err(AssessError::Csv { .. })));
+    }
+}
