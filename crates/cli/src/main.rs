@@ -2,6 +2,7 @@
 //! calls the core, and prints; nothing else lives here.
 
 mod progress;
+mod rundir;
 
 use anyhow::{bail, Context, Result};
 use cibscan_core::ingest::{self, IngestOptions, InputFormat, Summary};
@@ -150,6 +151,11 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         min_posts: u64,
     },
+    /// Export for action: takedown lists and published indicators.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
     /// A trivial detector for calibration: flag every account that retweets.
     Baseline {
         #[command(flatten)]
@@ -160,6 +166,29 @@ enum Command {
         /// Retweets an account needs to be flagged.
         #[arg(long, default_value_t = 1)]
         min_retweets: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// takedown.csv: the accounts of the run's networks with network, role and scores.
+    Takedown {
+        /// A `cibscan detect` output directory.
+        #[arg(long)]
+        run: PathBuf,
+        /// Output file (default: RUN/takedown.csv).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// indicators.csv in the platforms' shape (indicator_type,indicator_value,comment,ds):
+    /// the networks' accounts, and the URLs and domains they push that others do not.
+    Indicators {
+        /// A `cibscan detect` output directory.
+        #[arg(long)]
+        run: PathBuf,
+        /// Output file (default: RUN/published_indicators.csv).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -314,6 +343,7 @@ fn run(cli: Cli) -> Result<()> {
                 out.join("assessment.csv").display()
             )?;
         }
+        Command::Export { what } => export(what, cli.quiet)?,
         Command::Baseline { input, out, min_retweets } => {
             let (data, _) = read_inputs(&input, cli.quiet)?;
             let rows = cibscan_core::baseline::flag_retweeters(&data, min_retweets);
@@ -323,6 +353,51 @@ fn run(cli: Cli) -> Result<()> {
                 .with_context(|| format!("writing {}", path.display()))?;
             let flagged = rows.iter().filter(|r| !r.network_id.is_empty()).count();
             outln!("{flagged} of {} accounts flagged; wrote {}", rows.len(), path.display())?;
+        }
+    }
+    Ok(())
+}
+
+fn export(what: ExportCommand, quiet: bool) -> Result<()> {
+    match what {
+        ExportCommand::Takedown { run, out } => {
+            let path = run.join("accounts.csv");
+            let mut rdr = csv::Reader::from_path(&path).with_context(|| format!("reading {}", path.display()))?;
+            let header = rdr.headers()?.clone();
+            if header.get(2) != Some("network_id") {
+                bail!("{}: not a cibscan accounts.csv (third column is not network_id)", path.display());
+            }
+            let out = out.unwrap_or_else(|| run.join("takedown.csv"));
+            let mut w = csv::Writer::from_path(&out).with_context(|| format!("writing {}", out.display()))?;
+            w.write_record(&header)?;
+            let mut n = 0;
+            for rec in rdr.records() {
+                let rec = rec.with_context(|| format!("reading {}", path.display()))?;
+                // Rows were neutralised when accounts.csv was written: copied as they are.
+                if !rec.get(2).unwrap_or("").is_empty() {
+                    w.write_record(&rec)?;
+                    n += 1;
+                }
+            }
+            w.flush()?;
+            outln!("{n} accounts in networks; wrote {}", out.display())?;
+        }
+        ExportCommand::Indicators { run, out } => {
+            let manifest = rundir::manifest(&run)?;
+            let data = rundir::dataset(&manifest, quiet)?;
+            let (network_of, names) = rundir::membership(&run, &data)?;
+            let rows = cibscan_core::export::indicators(&data, &network_of, &names, &Default::default());
+            let out = out.unwrap_or_else(|| run.join("published_indicators.csv"));
+            cibscan_core::export::write_indicators(&out, &rows)
+                .with_context(|| format!("writing {}", out.display()))?;
+            let count = |t: &str| rows.iter().filter(|r| r.indicator_type == t).count();
+            outln!(
+                "{} accounts, {} domains, {} URLs; wrote {}",
+                count("account"),
+                count("domain"),
+                count("url"),
+                out.display()
+            )?;
         }
     }
     Ok(())
@@ -348,32 +423,10 @@ fn write_run_manifest(out: &std::path::Path, input: &InputArgs, det: &cibscan_co
 }
 
 fn explain(account: &str, run: &std::path::Path, top: usize, items: usize, json: bool, quiet: bool) -> Result<()> {
-    use cibscan_core::detect::SIGNALS;
     use cibscan_core::explain::{find_account, shared_items, CoActor, SignalEvidence};
-    let manifest_path = run.join("run.json");
-    let manifest: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(&manifest_path).with_context(|| format!("reading {}", manifest_path.display()))?,
-    )
-    .with_context(|| format!("parsing {}", manifest_path.display()))?;
-    let inputs: Vec<PathBuf> =
-        manifest["inputs"].as_array().into_iter().flatten().filter_map(|v| v.as_str()).map(PathBuf::from).collect();
-    let format = match manifest["format"].as_str().unwrap_or("auto") {
-        "archive" => FormatArg::Archive,
-        "ira" => FormatArg::Ira,
-        "jsonl" => FormatArg::Jsonl,
-        "parquet" => FormatArg::Parquet,
-        _ => FormatArg::Auto,
-    };
-    let mut signals = Vec::new();
-    for s in manifest["signals"].as_array().into_iter().flatten() {
-        let name = s["name"].as_str().unwrap_or("");
-        let Some(mut sig) = SIGNALS.iter().copied().find(|x| x.name == name) else {
-            bail!("run.json names unknown signal {name:?}")
-        };
-        sig.window_ms = s["window_ms"].as_i64().unwrap_or(sig.window_ms);
-        signals.push(sig);
-    }
-    let (data, _) = read_inputs(&InputArgs { inputs, format, max_errors: u64::MAX }, quiet)?;
+    let manifest = rundir::manifest(run)?;
+    let signals = manifest.signals.clone();
+    let data = rundir::dataset(&manifest, quiet)?;
     let Some(a) = find_account(&data, account) else { bail!("account {account:?} is not in the run's input") };
     let key = data.accounts.key.get(a).to_string();
 

@@ -10,6 +10,7 @@ pub mod columnar;
 pub mod config;
 pub mod detect;
 pub mod explain;
+pub mod export;
 pub mod graphfile;
 pub mod indicators;
 pub mod ingest;
