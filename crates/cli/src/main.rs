@@ -112,6 +112,19 @@ enum Command {
         /// Print the wall time of each stage to stderr.
         #[arg(long)]
         timings: bool,
+        /// An earlier takedown to link networks to: NAME=PATH (an archive in any supported
+        /// format; repeatable).
+        #[arg(long = "prior", value_parser = parse_prior)]
+        priors: Vec<(String, PathBuf)>,
+    },
+    /// Link a run's networks to earlier takedowns: rewrites the `links` of networks.json.
+    Link {
+        /// A `cibscan detect` output directory.
+        #[arg(long)]
+        run: PathBuf,
+        /// An earlier takedown: NAME=PATH (repeatable, at least one).
+        #[arg(long = "prior", value_parser = parse_prior, required = true)]
+        priors: Vec<(String, PathBuf)>,
     },
     /// Why an account is in its network: strongest co-actors per signal and the shared posts.
     Explain {
@@ -189,6 +202,26 @@ enum ExportCommand {
         /// Output file (default: RUN/published_indicators.csv).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// A network's users and tweets files in the archive format, with the identities of
+    /// accounts under the follower threshold replaced by a keyed hash, and a manifest.
+    Disclosure {
+        /// A `cibscan detect` output directory.
+        #[arg(long)]
+        run: PathBuf,
+        /// The network to disclose (an id of networks.json).
+        #[arg(long)]
+        network: String,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        /// The HMAC key (raw bytes, at least 16). Default: a new random key saved to
+        /// OUT.key (keep it secret: it links the hashes to the ids).
+        #[arg(long)]
+        key_file: Option<PathBuf>,
+        /// Accounts with fewer followers than this are hashed.
+        #[arg(long, default_value_t = 5000)]
+        threshold: u32,
     },
 }
 
@@ -275,7 +308,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Config { default: _ } => {
             out!("{}", cibscan_core::config::DetectConfig::default_toml())?;
         }
-        Command::Detect { input, out, config, seed, timings } => {
+        Command::Detect { input, out, config, seed, timings, priors } => {
             let config = match &config {
                 Some(p) => {
                     let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
@@ -292,8 +325,17 @@ fn run(cli: Cli) -> Result<()> {
             let (data, _) = read_inputs(&input, cli.quiet)?;
             let read_seconds = started.elapsed().as_secs_f64();
             let bar = progress::Bar::steps(cli.quiet, "detecting");
-            let det = cibscan_core::detect::detect(&data, &opts, &bar);
+            let mut det = cibscan_core::detect::detect(&data, &opts, &bar);
             bar.done();
+            if !priors.is_empty() {
+                let link_started = std::time::Instant::now();
+                let priors = read_priors(&priors, cli.quiet)?;
+                let members: Vec<Vec<u32>> = det.networks.iter().map(|n| n.members.clone()).collect();
+                for (net, links) in det.networks.iter_mut().zip(cibscan_core::link::links(&data, &members, &priors)) {
+                    net.links = links;
+                }
+                det.timings.push(("link to priors".into(), link_started.elapsed().as_secs_f64()));
+            }
             let write_started = std::time::Instant::now();
             cibscan_core::output::write_detection(&out, &data, &det)
                 .with_context(|| format!("writing results to {}", out.display()))?;
@@ -344,6 +386,38 @@ fn run(cli: Cli) -> Result<()> {
             )?;
         }
         Command::Export { what } => export(what, cli.quiet)?,
+        Command::Link { run, priors } => {
+            let manifest = rundir::manifest(&run)?;
+            let data = rundir::dataset(&manifest, cli.quiet)?;
+            let (network_of, names) = rundir::membership(&run, &data)?;
+            let mut members: Vec<Vec<u32>> = vec![Vec::new(); names.len()];
+            for (a, n) in network_of.iter().enumerate() {
+                if let Some(n) = n {
+                    members[*n as usize].push(a as u32);
+                }
+            }
+            let priors = read_priors(&priors, cli.quiet)?;
+            let links = cibscan_core::link::links(&data, &members, &priors);
+            let path = run.join("networks.json");
+            let mut networks: serde_json::Value = serde_json::from_str(
+                &std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?,
+            )
+            .with_context(|| format!("parsing {}", path.display()))?;
+            for net in networks.as_array_mut().into_iter().flatten() {
+                let id = net["id"].as_str().unwrap_or("").to_string();
+                let l = names.iter().position(|n| *n == id).map(|i| links[i].clone()).unwrap_or_default();
+                net["links"] = serde_json::to_value(l)?;
+            }
+            cibscan_core::output::write_json(&path, &networks)
+                .with_context(|| format!("writing {}", path.display()))?;
+            for (id, l) in names.iter().zip(&links) {
+                let said: Vec<String> = l
+                    .iter()
+                    .map(|x| format!("{} {:.2}{}", x.operation, x.score, if x.linked { " (linked)" } else { "" }))
+                    .collect();
+                outln!("{id}: {}", said.join(", "))?;
+            }
+        }
         Command::Baseline { input, out, min_retweets } => {
             let (data, _) = read_inputs(&input, cli.quiet)?;
             let rows = cibscan_core::baseline::flag_retweeters(&data, min_retweets);
@@ -356,6 +430,27 @@ fn run(cli: Cli) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `NAME=PATH` of `--prior`.
+fn parse_prior(s: &str) -> std::result::Result<(String, PathBuf), String> {
+    match s.split_once('=') {
+        Some((name, path)) if !name.trim().is_empty() && !path.is_empty() => {
+            Ok((name.trim().to_string(), PathBuf::from(path)))
+        }
+        _ => Err(format!("expected NAME=PATH, got {s:?}")),
+    }
+}
+
+/// Reads each prior takedown archive.
+fn read_priors(priors: &[(String, PathBuf)], quiet: bool) -> Result<Vec<(String, cibscan_core::Dataset)>> {
+    let mut out = Vec::new();
+    for (name, path) in priors {
+        let args = InputArgs { inputs: vec![path.clone()], format: FormatArg::Auto, max_errors: 100 };
+        let (data, _) = read_inputs(&args, quiet).with_context(|| format!("prior {name}"))?;
+        out.push((name.clone(), data));
+    }
+    Ok(out)
 }
 
 fn export(what: ExportCommand, quiet: bool) -> Result<()> {
@@ -396,6 +491,43 @@ fn export(what: ExportCommand, quiet: bool) -> Result<()> {
                 count("account"),
                 count("domain"),
                 count("url"),
+                out.display()
+            )?;
+        }
+        ExportCommand::Disclosure { run, network, out, key_file, threshold } => {
+            use cibscan_core::disclosure;
+            let key = match &key_file {
+                Some(path) => disclosure::key_from_file(path)?,
+                None => {
+                    let key = disclosure::generate_key();
+                    let mut path = out.clone().into_os_string();
+                    path.push(".key");
+                    let path = PathBuf::from(path);
+                    disclosure::write_key_file(&path, &key)?;
+                    eprintln!(
+                        "new HMAC key saved to {} (keep it secret; reuse it for consistent hashes)",
+                        path.display()
+                    );
+                    key
+                }
+            };
+            let manifest = rundir::manifest(&run)?;
+            let data = rundir::dataset(&manifest, quiet)?;
+            let (network_of, names) = rundir::membership(&run, &data)?;
+            let Some(n) = names.iter().position(|x| *x == network) else {
+                bail!("no network {network:?} in {} (networks: {})", run.display(), names.join(", "))
+            };
+            let members: Vec<u32> =
+                (0..network_of.len() as u32).filter(|&a| network_of[a as usize] == Some(n as u32)).collect();
+            let opts =
+                disclosure::DisclosureOptions { threshold, ..disclosure::DisclosureOptions::new(key, network.clone()) };
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            let m = disclosure::write_disclosure(&data, &members, &out, &opts)?;
+            outln!(
+                "network {network}: {} accounts ({} hashed), {} tweets; wrote {}",
+                m.counts.accounts,
+                m.counts.hashed_accounts,
+                m.counts.tweets,
                 out.display()
             )?;
         }

@@ -29,6 +29,7 @@ pub struct DetectSection {
     pub max_item_accounts: usize,
     pub min_network_size: usize,
     pub resolution: f64,
+    pub join_share: f64,
     pub seed: u64,
 }
 
@@ -41,6 +42,7 @@ impl Default for DetectSection {
             max_item_accounts: d.max_item_accounts,
             min_network_size: d.min_network_size,
             resolution: d.resolution,
+            join_share: d.join_share,
             seed: d.seed,
         }
     }
@@ -102,6 +104,7 @@ fn signal_doc(name: &str) -> &'static str {
         "co_amplify" => "Retweeting or quoting posts of the same account",
         "amplification" => "Retweeting or quoting an account's posts within the window of their posting, repeatedly",
         "identical_text" => "Posting the same normalised text",
+        "near_duplicate_text" => "Posting near-duplicate texts (MinHash/LSH over character shingles, any script)",
         "co_url" => "Sharing the same normalised URL",
         "hashtag_sequence" => "Using the same ordered hashtag sequence",
         "co_hashtag" => "Using the same hashtag",
@@ -123,7 +126,7 @@ impl DetectConfig {
         let mut s = String::from(
             "# cibscan detect configuration. Every key is optional; the values below are the defaults.\n\n[detect]\n",
         );
-        let keys: [(&str, &str, String); 6] = [
+        let keys: [(&str, &str, String); 7] = [
             (
                 "Family-wise false-positive rate over all account pairs tested (Bonferroni).",
                 "alpha",
@@ -144,6 +147,11 @@ impl DetectConfig {
                 "Leiden resolution (modularity); higher gives smaller networks.",
                 "resolution",
                 format!("{:.1}", d.resolution),
+            ),
+            (
+                "Communities are joined when the weight between them is at least this share of the smaller one's (0: never).",
+                "join_share",
+                d.join_share.to_string(),
             ),
             ("Seed of the clustering; output is deterministic per seed.", "seed", d.seed.to_string()),
         ];
@@ -213,6 +221,9 @@ impl DetectConfig {
         if d.max_item_accounts < 2 {
             return Err(invalid("detect.max_item_accounts", d.max_item_accounts.to_string(), "must be at least 2"));
         }
+        if !(0.0..=1.0).contains(&d.join_share) {
+            return Err(invalid("detect.join_share", d.join_share.to_string(), "must be between 0 and 1"));
+        }
         if !(d.resolution.is_finite() && d.resolution >= 0.0) {
             return Err(invalid("detect.resolution", d.resolution.to_string(), "must be a finite number >= 0"));
         }
@@ -259,6 +270,7 @@ impl DetectConfig {
             max_item_accounts: d.max_item_accounts,
             min_network_size: d.min_network_size,
             resolution: d.resolution,
+            join_share: d.join_share,
             seed: d.seed,
             screen: ScreenOptions {
                 enabled: c.enabled,

@@ -39,7 +39,7 @@ pub struct Signal {
 const MINUTE: i64 = 60_000;
 
 /// The signals, with their default windows.
-pub const SIGNALS: [Signal; 12] = [
+pub const SIGNALS: [Signal; 13] = [
     Signal { name: "co_retweet", trace: TraceKind::RetweetOf, window_ms: 60 * MINUTE, directed: false },
     Signal { name: "fast_retweet", trace: TraceKind::RetweetOf, window_ms: MINUTE, directed: false },
     Signal { name: "co_quote", trace: TraceKind::QuoteOf, window_ms: 60 * MINUTE, directed: false },
@@ -48,6 +48,12 @@ pub const SIGNALS: [Signal; 12] = [
     Signal { name: "co_amplify", trace: TraceKind::AmplifiedAccount, window_ms: 10 * MINUTE, directed: false },
     Signal { name: "amplification", trace: TraceKind::AmplifiedAccount, window_ms: 10 * MINUTE, directed: true },
     Signal { name: "identical_text", trace: TraceKind::Text, window_ms: 60 * MINUTE, directed: false },
+    Signal {
+        name: "near_duplicate_text",
+        trace: TraceKind::NearDuplicateText,
+        window_ms: 60 * MINUTE,
+        directed: false,
+    },
     Signal { name: "co_url", trace: TraceKind::Url, window_ms: 60 * MINUTE, directed: false },
     Signal { name: "hashtag_sequence", trace: TraceKind::HashtagSequence, window_ms: 60 * MINUTE, directed: false },
     Signal { name: "co_hashtag", trace: TraceKind::Hashtag, window_ms: 5 * MINUTE, directed: false },
@@ -66,6 +72,9 @@ pub struct DetectOptions {
     pub min_network_size: usize,
     /// Leiden resolution (modularity).
     pub resolution: f64,
+    /// Communities are joined when the weight between them is at least this share of the
+    /// smaller one's total weight (0: never).
+    pub join_share: f64,
     pub seed: u64,
     /// Shards per kernel (the result does not depend on it).
     pub shards: usize,
@@ -84,6 +93,7 @@ impl Default for DetectOptions {
             max_item_accounts: 1_000,
             min_network_size: 5,
             resolution: 1.0,
+            join_share: 0.02,
             seed: 1,
             shards: 8,
             screen: ScreenOptions::default(),
@@ -121,6 +131,8 @@ pub struct Network {
     #[serde(flatten)]
     pub timeline: Timeline,
     pub narratives: Vec<crate::narratives::Narrative>,
+    /// Links to earlier takedowns (filled when priors are given: `crate::link`).
+    pub links: Vec<crate::link::Link>,
 }
 
 impl Network {
@@ -147,6 +159,7 @@ impl Network {
             screening: Screening { verdict: "undetermined", indicators: Vec::new(), authenticity: Vec::new() },
             timeline: crate::timeline::timeline(&[], &Default::default()),
             narratives: Vec::new(),
+            links: Vec::new(),
         }
     }
 }
@@ -201,6 +214,48 @@ impl Detection {
             .map(|&(a, b, w)| (a, b, w, per_signal.iter().map(|m| m.get(&(a, b)).copied()).collect()))
             .collect()
     }
+}
+
+/// Communities of `membership` joined (union-find) when the fused weight between two of
+/// them is at least `share` of the smaller one's total weight. Modularity splits a network
+/// into its squads when the data holds little else (a takedown archive is all operation);
+/// squads that share 2 % of their ties are one operation (default [`DetectOptions::join_share`]). Members ascending; groups in
+/// order of their smallest member.
+fn join_tied_communities(membership: &[u32], fused: &[(u32, u32, f64)], share: f64) -> Vec<Vec<u32>> {
+    let k = membership.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
+    let mut strength = vec![0f64; k];
+    let mut between: BTreeMap<(u32, u32), f64> = BTreeMap::new();
+    for &(a, b, w) in fused {
+        let (ca, cb) = (membership[a as usize], membership[b as usize]);
+        strength[ca as usize] += w;
+        strength[cb as usize] += w;
+        if ca != cb {
+            *between.entry((ca.min(cb), ca.max(cb))).or_default() += w;
+        }
+    }
+    let mut parent: Vec<u32> = (0..k as u32).collect();
+    fn root(parent: &mut [u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            parent[x as usize] = parent[parent[x as usize] as usize];
+            x = parent[x as usize];
+        }
+        x
+    }
+    if share > 0.0 {
+        for (&(a, b), &w) in &between {
+            if w >= share * strength[a as usize].min(strength[b as usize]) {
+                let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+                parent[ra.max(rb) as usize] = ra.min(rb);
+            }
+        }
+    }
+    let mut by_root: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for (a, &c) in membership.iter().enumerate() {
+        by_root.entry(root(&mut parent, c)).or_default().push(a as u32);
+    }
+    let mut out: Vec<Vec<u32>> = by_root.into_values().collect();
+    out.sort_by_key(|m| m[0]);
+    out
 }
 
 /// Runs detection on a dataset.
@@ -258,10 +313,11 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
     lap("fusion and leiden".into(), &mut timings);
     progress.advance(1);
 
-    // Candidate groups: communities with enough members that have at least one edge.
+    // Candidate groups: communities with enough members that have at least one edge, after
+    // joining communities tied to each other by a large share of their weight.
     let mut groups: Vec<Network> = Vec::new();
     let mut group_of = vec![None; n];
-    for members in partition.members() {
+    for members in join_tied_communities(&partition.membership, &fused, opts.join_share) {
         if members.len() < opts.min_network_size.max(2) || graph.degree(members[0]) == 0 {
             continue;
         }

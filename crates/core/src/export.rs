@@ -159,7 +159,7 @@ mod tests {
     #[test]
     fn a_network_s_own_links_are_indicators_and_everyone_s_are_not() {
         let mut d = Dataset::default();
-        let mut push = |d: &mut Dataset, id: u64, by: &str, url: &'static str| {
+        let push = |d: &mut Dataset, id: u64, by: &str, url: &'static str| {
             let r = PostRecord {
                 id,
                 time_ms: id as i64 * 86_400_000,

@@ -130,7 +130,7 @@ fn features(data: &Dataset, post: usize, buf: &mut Vec<String>) -> Vec<(Feature,
     for t in buf.drain(..) {
         out.push((Feature(xxh3_64(t.as_bytes()) & !1), false, t));
     }
-    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    out.sort_unstable_by_key(|a| a.0);
     out.dedup_by(|a, b| a.0 == b.0);
     out
 }
@@ -245,7 +245,7 @@ fn network_narratives(
             (c as f64 > 1.5 * expected && c >= 2).then(|| (a as u32, b as u32, c as f64 / expected))
         })
         .collect();
-    edges.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    edges.sort_by_key(|x| (x.0, x.1));
     let membership: Vec<u32> = match Graph::from_edges(k, edges.iter().copied()) {
         Ok(g) => leiden(&g, &LeidenOptions::with_seed(1)).membership,
         Err(_) => (0..k as u32).collect(),
@@ -329,7 +329,7 @@ mod tests {
         let mut d = Dataset::default();
         let day = 18_300 * MS_PER_DAY;
         let mut rows = Vec::new();
-        let mut push = |d: &mut Dataset, id: u64, by: &str, t: i64, text: &str, tags: Vec<&str>| {
+        let push = |d: &mut Dataset, id: u64, by: &str, t: i64, text: &str, tags: Vec<&str>| {
             let r = PostRecord { id, time_ms: t, kind: PostKind::Original, text, hashtags: tags, ..Default::default() };
             let a = d.accounts.intern(by);
             d.push_post(a, &r);

@@ -11,7 +11,9 @@
 //! the rayon pool; the result is identical for any shard count (tested).
 //!
 //! Adding a kind of trace touches one place: a variant of [`TraceKind`] and its arm in
-//! [`items_of`].
+//! [`items_of`]. The exception is [`TraceKind::NearDuplicateText`], whose item (a cluster of
+//! near-duplicate texts) comes from a clustering of all posts at once: [`extract`] and
+//! [`extract_rows`] hand it to [`crate::neardup`], and [`extract_shard`] yields nothing for it.
 
 use crate::model::{Dataset, PostKind, NO_ACCOUNT, NO_POST};
 use rayon::prelude::*;
@@ -46,10 +48,14 @@ pub enum TraceKind {
     Hashtag,
     /// A mentioned account.
     Mention,
+    /// A cluster of near-duplicate texts (originals, replies and quotes; MinHash over
+    /// character shingles + LSH, see [`crate::neardup`]); the item is the cluster's smallest
+    /// post row.
+    NearDuplicateText,
 }
 
 impl TraceKind {
-    pub const ALL: [TraceKind; 11] = [
+    pub const ALL: [TraceKind; 12] = [
         TraceKind::RetweetOf,
         TraceKind::QuoteOf,
         TraceKind::ReplyToPost,
@@ -61,6 +67,7 @@ impl TraceKind {
         TraceKind::HashtagSequence,
         TraceKind::Hashtag,
         TraceKind::Mention,
+        TraceKind::NearDuplicateText,
     ];
 
     pub fn name(self) -> &'static str {
@@ -76,6 +83,7 @@ impl TraceKind {
             TraceKind::HashtagSequence => "hashtag_sequence",
             TraceKind::Hashtag => "hashtag",
             TraceKind::Mention => "mention",
+            TraceKind::NearDuplicateText => "near_duplicate_text",
         }
     }
 }
@@ -203,8 +211,12 @@ fn items_of(data: &Dataset, kind: TraceKind, i: usize, text_buf: &mut String, em
     }
 }
 
-/// Traces of `kind` in the given post rows (for explanations: a few accounts' posts).
+/// Traces of `kind` in the given post rows (for explanations: a few accounts' posts). For
+/// [`TraceKind::NearDuplicateText`] the clusters are formed among these rows only.
 pub fn extract_rows(data: &Dataset, kind: TraceKind, rows: impl IntoIterator<Item = usize>) -> Traces {
+    if kind == TraceKind::NearDuplicateText {
+        return crate::neardup::near_duplicate_traces_in(data, rows, &Default::default());
+    }
     let mut out = Vec::new();
     let mut buf = String::new();
     for i in rows {
@@ -214,7 +226,8 @@ pub fn extract_rows(data: &Dataset, kind: TraceKind, rows: impl IntoIterator<Ite
     Traces::from_rows(out)
 }
 
-/// The per-shard kernel: traces of `kind` in post rows `rows`, unsorted.
+/// The per-shard kernel: traces of `kind` in post rows `rows`, unsorted. Empty for
+/// [`TraceKind::NearDuplicateText`], which needs all posts at once (use [`extract`]).
 pub fn extract_shard(data: &Dataset, kind: TraceKind, rows: Range<usize>) -> Traces {
     let mut out = Traces::default();
     let mut buf = String::new();
@@ -238,6 +251,9 @@ pub fn merge(shards: Vec<Traces>) -> Traces {
 
 /// Traces of `kind` over the whole dataset, in `shards` shards on the rayon pool.
 pub fn extract(data: &Dataset, kind: TraceKind, shards: usize) -> Traces {
+    if kind == TraceKind::NearDuplicateText {
+        return crate::neardup::near_duplicate_traces(data, &Default::default(), shards);
+    }
     let n = data.posts.len();
     let shards = shards.clamp(1, n.max(1));
     let size = n.div_ceil(shards).max(1);
@@ -257,6 +273,12 @@ pub fn normalise_text(text: &str, out: &mut String) -> bool {
     if let Some(rest) = t.strip_prefix("RT @") {
         t = rest.split_once(':').map_or("", |(_, r)| r);
     }
+    let chars = if t.is_ascii() { normalise_ascii(t.as_bytes(), out) } else { normalise_any(t, out) };
+    chars >= MIN_TEXT_CHARS
+}
+
+/// [`normalise_text`] after the prefix, for any text; returns the weighted length.
+fn normalise_any(t: &str, out: &mut String) -> usize {
     let mut chars = 0usize;
     let mut pending_space = false;
     for word in t.split_whitespace() {
@@ -278,7 +300,34 @@ pub fn normalise_text(text: &str, out: &mut String) -> bool {
         }
         pending_space = true;
     }
-    chars >= MIN_TEXT_CHARS
+    chars
+}
+
+/// [`normalise_any`] for ASCII text, byte by byte (the common case, without Unicode tables;
+/// the same result, tested).
+fn normalise_ascii(t: &[u8], out: &mut String) -> usize {
+    let mut chars = 0usize;
+    let mut pending_space = false;
+    // ASCII's White_Space characters, as `split_whitespace` splits on them.
+    for word in t.split(|&b| matches!(b, b'\t'..=b'\r' | b' ')).filter(|w| !w.is_empty()) {
+        if word.starts_with(b"http://") || word.starts_with(b"https://") || word.starts_with(b"@") {
+            continue;
+        }
+        for &b in word {
+            if b.is_ascii_alphanumeric() {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(b.to_ascii_lowercase() as char);
+                chars += 1;
+            } else {
+                pending_space = true;
+            }
+        }
+        pending_space = true;
+    }
+    chars
 }
 
 /// Query parameters that only track clicks; dropped when comparing URLs.
@@ -407,6 +456,13 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn ascii_normalisation_matches_the_general_one(t in "(RT @[a-z]{1,4}: )?([ -~\t\n\x0b\x0c\r]|http://x|@ab){0,60}") {
+            let (mut fast, mut general) = (String::new(), String::new());
+            prop_assert_eq!(normalise_ascii(t.as_bytes(), &mut fast), normalise_any(&t, &mut general));
+            prop_assert_eq!(fast, general);
+        }
+
         #[test]
         fn shard_count_never_changes_the_result(
             posts in proptest::collection::vec((0u8..6, 0u64..4, 0i64..100, 0u8..4), 0..60),

@@ -285,7 +285,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {
             if !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')) {
                 walk(&p, out)?;
             }
-        } else if is_supported(&p) {
+        } else if is_supported(&p) && p.file_name().is_none_or(|n| n != crate::disclosure::MANIFEST_FILE) {
+            // (A disclosure folder's `manifest.json` describes the files; it holds no posts.)
             out.push(p);
         }
     }
