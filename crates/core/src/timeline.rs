@@ -322,4 +322,37 @@ mod tests {
         assert!(t.dormant_periods.is_empty());
         assert!(timeline(&[], &TimelineOptions::default()).timezone.is_none());
     }
+
+    proptest::proptest! {
+        /// Whatever the times: the series counts every post, dormant periods are empty,
+        /// bursts lie inside the series, and shifting everything by whole weeks shifts the
+        /// result and changes nothing else.
+        #[test]
+        fn invariants_hold_for_any_times(days in proptest::collection::vec((0i64..150, 0i64..24, 0u8..4), 1..400), weeks in 1i64..50) {
+            let times: Vec<i64> = days
+                .iter()
+                .flat_map(|&(d, h, n)| (0..n as i64 + 1).map(move |k| at(MONDAY + d, h) + k * 60_000))
+                .collect();
+            let t = timeline(&times, &TimelineOptions::default());
+            proptest::prop_assert_eq!(t.daily.iter().sum::<u64>(), times.len() as u64);
+            proptest::prop_assert_eq!(t.hour_of_week.iter().sum::<u64>(), times.len() as u64);
+            let first = MONDAY + days.iter().map(|d| d.0).min().unwrap();
+            for p in &t.dormant_periods {
+                let start = (0..t.daily.len()).find(|&i| day_string(first + i as i64) == p.start).unwrap();
+                proptest::prop_assert!(t.daily[start..start + p.days as usize].iter().all(|&c| c == 0));
+            }
+            let last = day_string(first + t.daily.len() as i64 - 1);
+            for b in &t.bursts {
+                proptest::prop_assert!(b.start <= b.end && b.end <= last && b.start >= day_string(first));
+            }
+            let shift = weeks * 7 * MS_PER_DAY;
+            let moved: Vec<i64> = times.iter().map(|t| t + shift).collect();
+            let m = timeline(&moved, &TimelineOptions::default());
+            proptest::prop_assert_eq!(&m.daily, &t.daily);
+            proptest::prop_assert_eq!(&m.hour_of_week, &t.hour_of_week);
+            proptest::prop_assert_eq!(m.bursts.len(), t.bursts.len());
+            proptest::prop_assert_eq!(m.dormant_periods.len(), t.dormant_periods.len());
+            proptest::prop_assert_eq!(&m.timezone, &t.timezone);
+        }
+    }
 }
