@@ -106,6 +106,7 @@ fn signal_doc(name: &str) -> &'static str {
         "identical_text" => "Posting the same normalised text",
         "near_duplicate_text" => "Posting near-duplicate texts (MinHash/LSH over character shingles, any script)",
         "co_url" => "Sharing the same normalised URL",
+        "co_domain" => "Sharing links to the same domain",
         "hashtag_sequence" => "Using the same ordered hashtag sequence",
         "co_hashtag" => "Using the same hashtag",
         "co_mention" => "Mentioning the same account",

@@ -39,7 +39,7 @@ pub struct Signal {
 const MINUTE: i64 = 60_000;
 
 /// The signals, with their default windows.
-pub const SIGNALS: [Signal; 13] = [
+pub const SIGNALS: [Signal; 14] = [
     Signal { name: "co_retweet", trace: TraceKind::RetweetOf, window_ms: 60 * MINUTE, directed: false },
     Signal { name: "fast_retweet", trace: TraceKind::RetweetOf, window_ms: MINUTE, directed: false },
     Signal { name: "co_quote", trace: TraceKind::QuoteOf, window_ms: 60 * MINUTE, directed: false },
@@ -55,6 +55,7 @@ pub const SIGNALS: [Signal; 13] = [
         directed: false,
     },
     Signal { name: "co_url", trace: TraceKind::Url, window_ms: 60 * MINUTE, directed: false },
+    Signal { name: "co_domain", trace: TraceKind::Domain, window_ms: 10 * MINUTE, directed: false },
     Signal { name: "hashtag_sequence", trace: TraceKind::HashtagSequence, window_ms: 60 * MINUTE, directed: false },
     Signal { name: "co_hashtag", trace: TraceKind::Hashtag, window_ms: 5 * MINUTE, directed: false },
     Signal { name: "co_mention", trace: TraceKind::Mention, window_ms: 10 * MINUTE, directed: false },
