@@ -23,6 +23,7 @@ pub mod output;
 pub mod pairs;
 pub mod parse;
 pub mod progress;
+pub mod report;
 pub mod roles;
 pub mod score;
 pub mod screen;

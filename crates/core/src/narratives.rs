@@ -8,8 +8,8 @@
 //!    `RT @user:` prefix are skipped.
 //! 2. **Distinctive features** of a network against the rest of the data: the log-odds
 //!    ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), as a
-//!    z-score; features used in fewer than [`NarrativeOptions::min_posts`] posts are not
-//!    considered.
+//!    z-score; features used in fewer than [`NarrativeOptions::min_posts`] posts, and
+//!    function words (terms in 3 % or more of a language's posts), are not considered.
 //! 3. **Narratives**: the top distinctive features are joined by how often they occur in the
 //!    same posts (lift above 1.5: co-occurring half again as often as chance), and the
 //!    feature graph is clustered with Leiden;
@@ -22,7 +22,7 @@ use crate::timeline::MS_PER_DAY;
 use cibscan_graph::{leiden, Graph, LeidenOptions};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use xxhash_rust::xxh3::xxh3_64;
 
 /// One narrative of a network (PRODUCT.md §4 `narratives`).
@@ -122,7 +122,7 @@ fn features(data: &Dataset, post: usize, buf: &mut Vec<String>) -> Vec<(Feature,
         if h != NO_STR {
             let tag = data.strings.get(h).trim_start_matches(['#', '＃']).to_lowercase();
             if !tag.is_empty() {
-                out.push((Feature(xxh3_64(tag.as_bytes()) ^ 1), true, tag));
+                out.push((Feature(xxh3_64(tag.as_bytes()) | 1), true, tag));
             }
         }
     }
@@ -135,27 +135,55 @@ fn features(data: &Dataset, post: usize, buf: &mut Vec<String>) -> Vec<(Feature,
     out
 }
 
-/// Posts containing each feature, over all posts.
-fn background(data: &Dataset) -> HashMap<Feature, u32> {
-    (0..data.posts.len())
+/// Posts containing each feature over all posts, and the function words: terms found in
+/// at least [`FUNCTION_WORD_SHARE`] of the posts of some language with 500+ posts ("the",
+/// "и", "的是"). They say how a language is written, not what a network says.
+fn background(data: &Dataset) -> (HashMap<Feature, u32>, HashSet<Feature>) {
+    type Acc = (HashMap<Feature, u32>, HashMap<(u32, Feature), u32>, HashMap<u32, u32>, Vec<String>);
+    let (all, by_lang, lang_posts, _) = (0..data.posts.len())
         .into_par_iter()
         .fold(
-            || (HashMap::new(), Vec::new()),
-            |(mut m, mut buf): (HashMap<Feature, u32>, Vec<String>), i| {
-                for (f, _, _) in features(data, i, &mut buf) {
+            || (HashMap::new(), HashMap::new(), HashMap::new(), Vec::new()),
+            |(mut m, mut bl, mut lp, mut buf): Acc, i| {
+                let lang = data.posts.lang[i];
+                *lp.entry(lang).or_default() += 1;
+                for (f, tag, _) in features(data, i, &mut buf) {
                     *m.entry(f).or_default() += 1;
+                    if !tag {
+                        *bl.entry((lang, f)).or_default() += 1;
+                    }
                 }
-                (m, buf)
+                (m, bl, lp, buf)
             },
         )
-        .map(|(m, _)| m)
-        .reduce(HashMap::new, |mut a, b| {
-            for (k, v) in b {
-                *a.entry(k).or_default() += v;
-            }
-            a
+        .reduce(
+            || (HashMap::new(), HashMap::new(), HashMap::new(), Vec::new()),
+            |(mut a, mut b, mut c, buf), (x, y, z, _)| {
+                for (k, v) in x {
+                    *a.entry(k).or_default() += v;
+                }
+                for (k, v) in y {
+                    *b.entry(k).or_default() += v;
+                }
+                for (k, v) in z {
+                    *c.entry(k).or_default() += v;
+                }
+                (a, b, c, buf)
+            },
+        );
+    let function_words = by_lang
+        .into_iter()
+        .filter(|((lang, _), df)| {
+            let n = lang_posts.get(lang).copied().unwrap_or(0);
+            n >= 500 && *df as f64 >= FUNCTION_WORD_SHARE * n as f64
         })
+        .map(|((_, f), _)| f)
+        .collect();
+    (all, function_words)
 }
+
+/// Share of a language's posts a term must appear in to count as a function word.
+pub const FUNCTION_WORD_SHARE: f64 = 0.03;
 
 /// Narratives of every network: `posts_of[n]` are the post rows of network `n`, and
 /// `first_day[n]`/`days[n]` its daily series' start (days since the epoch) and length.
@@ -169,19 +197,21 @@ pub fn narratives(
     if posts_of.iter().all(|p| p.is_empty()) {
         return vec![Vec::new(); posts_of.len()];
     }
-    let all = background(data);
+    let (all, function_words) = background(data);
     let n_all = data.posts.len() as f64;
     posts_of
         .par_iter()
         .enumerate()
-        .map(|(ni, posts)| network_narratives(data, posts, &all, n_all, first_day[ni], days[ni], opts))
+        .map(|(ni, posts)| network_narratives(data, posts, &all, &function_words, n_all, first_day[ni], days[ni], opts))
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn network_narratives(
     data: &Dataset,
     posts: &[usize],
     all: &HashMap<Feature, u32>,
+    function_words: &HashSet<Feature>,
     n_all: f64,
     first_day: i64,
     days: usize,
@@ -201,7 +231,7 @@ fn network_narratives(
     let a0 = opts.prior;
     let mut scored: Vec<(f64, Feature)> = count
         .iter()
-        .filter(|(_, &(c, _, _))| c >= opts.min_posts)
+        .filter(|(f, &(c, _, _))| c >= opts.min_posts && !function_words.contains(f))
         .map(|(&f, &(c, _, _))| {
             let total = all.get(&f).copied().unwrap_or(c) as f64;
             let (yi, yj) = (c as f64, (total - c as f64).max(0.0));

@@ -116,7 +116,7 @@ fn dismissed_groups<'a>(data: &'a crate::Dataset, det: &'a crate::detect::Detect
 }
 
 /// Writes `accounts.csv`, `networks.json`, `dismissed.json`, `edges.csv`, `network.gexf`,
-/// `network.graphml` of a detection run into `dir`.
+/// `network.graphml` and `report.html` of a detection run into `dir`.
 pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::Detection) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut posts = vec![0u64; data.accounts.len()];
@@ -146,6 +146,7 @@ pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::D
     write_json(&dir.join("dismissed.json"), &dismissed_groups(data, det))?;
     crate::graphfile::write_gexf(&dir.join("network.gexf"), data, det)?;
     crate::graphfile::write_graphml(&dir.join("network.graphml"), data, det)?;
+    crate::report::write_report(&dir.join("report.html"), data, det)?;
 
     // edges.csv: fused weight and each signal's surprise (−log10 p), empty where absent.
     let mut w = csv::Writer::from_path(dir.join("edges.csv"))?;
