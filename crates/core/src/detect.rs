@@ -117,7 +117,9 @@ pub struct Network {
     pub posts: u64,
     pub first_post: Option<String>,
     pub last_post: Option<String>,
-    /// Share of member pairs joined by an edge, damped for tiny networks.
+    /// How sure the network is, in [0, 1]: the median member's strongest tie to it
+    /// (`1 − e^(−surprise/10)`, surprise = −log10 p), damped for groups of fewer than 10
+    /// accounts, and by a quarter when the screen found no indicator of inauthenticity.
     pub confidence: f64,
     /// Per signal: edges inside the network.
     pub signals: BTreeMap<&'static str, u64>,
@@ -331,7 +333,6 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
     // Per-group and per-account evidence.
     let mut account_signals = vec![0u32; n];
     let mut best = vec![0f64; n];
-    let mut internal_edges = vec![0u64; groups.len()];
     for (si, e) in edges.iter().enumerate() {
         for i in 0..e.len() {
             let (a, b) = (e.a[i] as usize, e.b[i] as usize);
@@ -343,13 +344,6 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
                     best[a] = best[a].max(e.surprise[i]);
                     best[b] = best[b].max(e.surprise[i]);
                 }
-            }
-        }
-    }
-    for &(a, b, _) in &fused {
-        if let (Some(na), Some(nb)) = (group_of[a as usize], group_of[b as usize]) {
-            if na == nb {
-                internal_edges[na as usize] += 1;
             }
         }
     }
@@ -370,15 +364,21 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
     let traction = crate::traction::traction(data, &group_of, groups.len());
     for ((gi, g), tr) in groups.iter_mut().enumerate().zip(traction) {
         let k = g.accounts as f64;
-        let density = internal_edges[gi] as f64 / (k * (k - 1.0) / 2.0);
-        // Density alone flatters tiny groups: damp by size.
-        g.confidence = (density.min(1.0) * (1.0 - (-k / 10.0).exp())).clamp(0.0, 1.0);
+        let mut ties: Vec<f64> = g.members.iter().map(|&m| 1.0 - (-best[m as usize] / 10.0).exp()).collect();
+        ties.sort_by(f64::total_cmp);
+        let median = ties.get(ties.len() / 2).copied().unwrap_or(0.0);
+        // A handful of accounts is weaker evidence of an operation than a crowd: damp by size.
+        g.confidence = (median * (1.0 - (-k / 5.0).exp())).clamp(0.0, 1.0);
         if times[gi].0 != i64::MAX {
             g.first_post = Some(crate::parse::format_time(times[gi].0));
             g.last_post = Some(crate::parse::format_time(times[gi].1));
         }
         g.evidence = crate::screen::evidence(data, &g.members, &first_post, &opts.screen);
         g.screening = crate::screen::screen(&g.evidence, &tr, &opts.screen);
+        if g.screening.verdict == "undetermined" {
+            g.confidence *= 0.75;
+        }
+        g.confidence = (g.confidence * 1000.0).round() / 1000.0;
         g.traction = tr;
     }
 
