@@ -76,6 +76,12 @@ fn detect_writes_the_output_contract_deterministically() {
             "amplifier_accounts",
             "creation_waves",
             "traction",
+            "breakout",
+            "bursts",
+            "dormant_periods",
+            "narratives",
+            "links",
+            "timezone",
             "screening",
         ] {
             assert!(n.get(key).is_some(), "network lacks {key}: {n}");

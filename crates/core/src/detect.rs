@@ -128,6 +128,9 @@ pub struct Network {
     #[serde(flatten)]
     pub evidence: Evidence,
     pub traction: Traction,
+    /// Breakout Scale estimate (networks only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breakout: Option<crate::breakout::Breakout>,
     /// The authenticity screen's verdict and reasons.
     pub screening: Screening,
     /// Daily series, bursts, dormant periods, hour-of-week signature (top-level fields).
@@ -159,6 +162,7 @@ impl Network {
                 default_profile_share: None,
             },
             traction: Traction::default(),
+            breakout: None,
             screening: Screening { verdict: "undetermined", indicators: Vec::new(), authenticity: Vec::new() },
             timeline: crate::timeline::timeline(&[], &Default::default()),
             narratives: Vec::new(),
@@ -417,6 +421,11 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
         net.narratives = n;
     }
     drop(posts_of);
+    let labels: Vec<String> = networks.iter().chain(&dismissed).map(|g| g.id.clone()).collect();
+    let breakout = crate::breakout::breakout(data, &network_of, &dismissed_of, networks.len(), &labels);
+    for (net, b) in networks.iter_mut().zip(breakout) {
+        net.breakout = Some(b);
+    }
     let indicators = crate::indicators::indicators(data);
     let role = crate::roles::roles(data, &network_of);
     for (a, r) in role.iter().enumerate() {

@@ -6,6 +6,7 @@
 pub mod amplify;
 pub mod assess;
 pub mod baseline;
+pub mod breakout;
 pub mod columnar;
 pub mod config;
 pub mod detect;

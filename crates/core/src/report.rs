@@ -584,6 +584,13 @@ fn network_section(
         thousands(tr.external_engagers),
         pct(tr.zero_engagement_share)
     );
+    if let Some(b) = &net.breakout {
+        let _ = write!(out, "<h3 style=\"margin-top:14px\">Breakout Scale: category {}</h3><ul>", b.category);
+        for e in &b.evidence {
+            let _ = write!(out, "<li>{}</li>", html_escape(e));
+        }
+        out.push_str("</ul>");
+    }
     out.push_str("<h3 style=\"margin-top:14px\">Account creation waves</h3>");
     if ev.creation_waves.is_empty() {
         let _ = write!(

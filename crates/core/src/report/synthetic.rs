@@ -247,6 +247,7 @@ pub fn synthetic(accounts: usize, degree: usize, seed: u64, hostile: &[&str]) ->
             languages,
             evidence,
             traction: tr,
+            breakout: None,
             screening,
             timeline: if g == 2 { crate::timeline::timeline(&[], &Default::default()) } else { timeline },
             narratives,
