@@ -149,6 +149,7 @@ fn explain_shows_co_actors_and_shared_posts_with_both_times() {
 /// but authentic, and the screen must set them aside.
 #[test]
 fn quality_floor_at_three_seeds() {
+    assert_eq!((day_number("1970-01-01"), day_number("2020-03-09")), (0, 18_330));
     let tmp = tempfile::tempdir().unwrap();
     for seed in ["1", "2", "3"] {
         let sim = tmp.path().join(format!("sim{seed}"));
@@ -191,5 +192,51 @@ fn quality_floor_at_three_seeds() {
         assert!(kind("organic")["rate"].as_f64().unwrap() <= 0.001, "seed {seed}: {}", kind("organic"));
         // Core vs amplifier, on the operation accounts that were found.
         assert!(e["role_accuracy"].as_f64().unwrap() >= 0.9, "seed {seed}: roles {}", e["role_accuracy"]);
+        // The spamouflage-like network's planted time line (default scenario): dormant
+        // 2019-11-25…2020-01-19, re-emerging 2020-01-20, a spike 2020-03-09…22, posting in
+        // UTC+8 office hours; each found within ±3 days.
+        let nets: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(run.join("networks.json")).unwrap()).unwrap();
+        let op = nets
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["timezone"]["utc_offset_hours"] == 8)
+            .unwrap_or_else(|| panic!("seed {seed}: no network in UTC+8"));
+        let near = |got: &serde_json::Value, want: &str| {
+            got.as_str().is_some_and(|g| (day_number(g) - day_number(want)).abs() <= 3)
+        };
+        assert!(
+            op["bursts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|b| near(&b["start"], "2020-03-09") && near(&b["end"], "2020-03-22")),
+            "seed {seed}: {}",
+            op["bursts"]
+        );
+        assert!(
+            op["dormant_periods"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| near(&d["start"], "2019-11-25") && near(&d["end"], "2020-01-19")),
+            "seed {seed}: {}",
+            op["dormant_periods"]
+        );
+        assert!(op["reemergence"].as_array().unwrap().iter().any(|d| near(d, "2020-01-20")), "seed {seed}");
+        // An echo chamber, not breaking out of its own community.
+        assert!(op["traction"]["internal_engagement_share"].as_f64().unwrap() >= 0.9, "seed {seed}");
+        assert!(op["breakout"]["category"].as_u64().unwrap() <= 2, "seed {seed}: {}", op["breakout"]);
     }
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (civil calendar).
+fn day_number(date: &str) -> i64 {
+    let p: Vec<i64> = date.split('-').map(|x| x.parse().unwrap()).collect();
+    let (y, m, d) = (if p[1] <= 2 { p[0] - 1 } else { p[0] }, p[1], p[2]);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
 }
