@@ -31,18 +31,8 @@ pub enum AssessError {
     EmptyList { path: PathBuf },
 }
 
-/// One account of a run (`accounts.csv`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunAccount {
-    pub account_id: String,
-    pub screen_name: String,
-    pub network_id: String,
-    pub role: String,
-    pub coordination_score: f64,
-    pub inauthenticity_score: Option<f64>,
-    pub posts: u64,
-    pub signals: String,
-}
+/// One account of a run: a row of `accounts.csv`.
+pub type RunAccount = crate::output::AccountRow;
 
 /// What an assessment needs of a detection run directory.
 #[derive(Debug, Default)]
@@ -71,33 +61,18 @@ impl Run {
         let csv_err = |source| AssessError::Csv { path: path.clone(), source };
         let mut rdr = csv::Reader::from_path(&path).map_err(csv_err)?;
         let header = rdr.headers().map_err(csv_err)?.clone();
-        let col = |name: &'static str| {
-            header.iter().position(|h| h == name).ok_or(AssessError::MissingColumn { path: path.clone(), column: name })
-        };
-        let c = [
-            col("account_id")?,
-            col("screen_name")?,
-            col("network_id")?,
-            col("role")?,
-            col("coordination_score")?,
-            col("inauthenticity_score")?,
-            col("posts")?,
-            col("signals")?,
-        ];
+        for column in crate::output::ACCOUNTS_HEADER {
+            if !header.iter().any(|h| h == column) {
+                return Err(AssessError::MissingColumn { path: path.clone(), column });
+            }
+        }
         let mut run = Run::default();
-        for rec in rdr.records() {
-            let rec = rec.map_err(csv_err)?;
-            let get = |i: usize| rec.get(c[i]).unwrap_or("").to_string();
-            let a = RunAccount {
-                account_id: get(0),
-                screen_name: get(1).trim_start_matches('\'').to_string(),
-                network_id: get(2),
-                role: get(3),
-                coordination_score: get(4).parse().unwrap_or(0.0),
-                inauthenticity_score: get(5).parse().ok(),
-                posts: get(6).parse().unwrap_or(0),
-                signals: get(7).trim_start_matches('\'').to_string(),
-            };
+        for rec in rdr.deserialize::<RunAccount>() {
+            let mut a = rec.map_err(csv_err)?;
+            // Text cells were neutralised against spreadsheet formulas when written.
+            if a.screen_name.starts_with("'") {
+                a.screen_name.remove(0);
+            }
             let i = run.accounts.len();
             run.by_id.insert(a.account_id.clone(), i);
             if !a.screen_name.is_empty() {

@@ -56,40 +56,13 @@ pub struct SignalSection {
     pub window_seconds: Option<f64>,
 }
 
-/// `[screen]`: the authenticity screen (see `crate::screen`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ScreenSection {
-    pub enabled: bool,
-    pub max_wave_share: f64,
-    pub min_median_age_days: f64,
-    pub max_internal_engagement_share: f64,
-    pub min_external_engagers: u64,
-    pub min_engagements: u64,
-    pub wave_alpha: f64,
-}
-
-impl Default for ScreenSection {
-    fn default() -> Self {
-        let d = ScreenOptions::default();
-        ScreenSection {
-            enabled: d.enabled,
-            max_wave_share: d.max_wave_share,
-            min_median_age_days: d.min_median_age_days,
-            max_internal_engagement_share: d.max_internal_engagement_share,
-            min_external_engagers: d.min_external_engagers,
-            min_engagements: d.min_engagements,
-            wave_alpha: d.wave_alpha,
-        }
-    }
-}
-
 /// The whole file.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DetectConfig {
     pub detect: DetectSection,
-    pub screen: ScreenSection,
+    /// `[screen]`: the authenticity screen's thresholds, as they are.
+    pub screen: ScreenOptions,
     pub signals: BTreeMap<String, SignalSection>,
 }
 
@@ -159,7 +132,7 @@ impl DetectConfig {
         for (doc, key, value) in keys {
             s.push_str(&format!("# {doc}\n{key} = {value}\n"));
         }
-        let c = ScreenSection::default();
+        let c = ScreenOptions::default();
         s.push_str(
             "\n# The authenticity screen: a coordinated group is set aside as an authentic crowd (newsroom,\n\
              # fandom, syndication) only with no creation wave, established accounts and an outside\n\
@@ -273,15 +246,7 @@ impl DetectConfig {
             resolution: d.resolution,
             join_share: d.join_share,
             seed: d.seed,
-            screen: ScreenOptions {
-                enabled: c.enabled,
-                max_wave_share: c.max_wave_share,
-                min_median_age_days: c.min_median_age_days,
-                max_internal_engagement_share: c.max_internal_engagement_share,
-                min_external_engagers: c.min_external_engagers,
-                min_engagements: c.min_engagements,
-                wave_alpha: c.wave_alpha,
-            },
+            screen: c.clone(),
             ..DetectOptions::default()
         })
     }

@@ -20,7 +20,7 @@ pub const ACCOUNTS_HEADER: [&str; 8] = [
 ];
 
 /// One row of `accounts.csv`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct AccountRow {
     pub account_id: String,
     pub screen_name: String,

@@ -33,7 +33,8 @@ use serde::Serialize;
 const MS_PER_DAY: i64 = 86_400_000;
 
 /// Thresholds of the screen (the `[screen]` section of the configuration file).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ScreenOptions {
     /// `false`: every coordinated group is a network.
     pub enabled: bool,
