@@ -403,6 +403,7 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
         g.id = format!("{prefix}{}", list.len() + 1);
         list.push(g);
     }
+    lap("groups, traction, screen".into(), &mut timings);
     let mut posts_of: Vec<Vec<usize>> = vec![Vec::new(); networks.len()];
     for (i, &a) in data.posts.account.iter().enumerate() {
         if let Some(ni) = network_of[a as usize] {
@@ -416,17 +417,21 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
         first_day.push(t.iter().min().map_or(0, |t| t.div_euclid(crate::timeline::MS_PER_DAY)));
     }
     let days: Vec<usize> = networks.iter().map(|n| n.timeline.daily.len()).collect();
+    lap("time".into(), &mut timings);
     let narratives = crate::narratives::narratives(data, &posts_of, &first_day, &days, &opts.narratives);
     for (net, n) in networks.iter_mut().zip(narratives) {
         net.narratives = n;
     }
     drop(posts_of);
+    lap("narratives".into(), &mut timings);
     let labels: Vec<String> = networks.iter().chain(&dismissed).map(|g| g.id.clone()).collect();
     let breakout = crate::breakout::breakout(data, &network_of, &dismissed_of, networks.len(), &labels);
     for (net, b) in networks.iter_mut().zip(breakout) {
         net.breakout = Some(b);
     }
+    lap("breakout".into(), &mut timings);
     let indicators = crate::indicators::indicators(data);
+    lap("indicators".into(), &mut timings);
     let role = crate::roles::roles(data, &network_of);
     for (a, r) in role.iter().enumerate() {
         if let (Some(r), Some(ni)) = (r, network_of[a]) {
@@ -437,7 +442,7 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
             }
         }
     }
-    lap("evidence, screen, roles, time, narratives, indicators".into(), &mut timings);
+    lap("roles".into(), &mut timings);
     let coordination_score = best.iter().map(|&s| 1.0 - (-s / 10.0).exp()).collect();
     progress.finish();
     Detection {
