@@ -6,7 +6,8 @@
 //!   re-emerging network is not one long burst), at least one post a day. A window (1, 3, 7 or 14 consecutive active days) is a burst when its quasi-Poisson tail
 //!   under the summed baseline (counts scaled by the network's robustly estimated
 //!   dispersion: posts come in clumps) is below `alpha / windows` (Bonferroni) and its count
-//!   is at least `min_ratio` times the baseline; its days raised as much are burst days. Burst days
+//!   is at least `min_ratio` times the baseline; its days raised as much, and busier than the
+//!   network's median day, are burst days. Burst days
 //!   closer than `merge_gap_days` are one burst (a weekend inside a campaign does not split
 //!   it).
 //! - **Dormant periods** are runs of at least `min_dormant_days` days without a post between
@@ -176,6 +177,11 @@ pub fn timeline(times: &[i64], opts: &TimelineOptions) -> Timeline {
     const LENGTHS: [usize; 4] = [1, 3, 7, 14];
     let threshold = (opts.alpha / (active.len().max(1) * LENGTHS.len()) as f64).log10();
     let mut hot = vec![false; active.len()];
+    let typical = {
+        let mut v: Vec<u64> = active.iter().map(|&d| daily[d]).collect();
+        v.sort_unstable();
+        v.get(v.len() / 2).copied().unwrap_or(0) as f64
+    };
     for len in LENGTHS {
         if len > active.len() {
             break;
@@ -191,10 +197,13 @@ pub fn timeline(times: &[i64], opts: &TimelineOptions) -> Timeline {
                 continue;
             }
             if log10_poisson_sf((c / dispersion).floor() as u32, b / dispersion) <= threshold {
-                // Only the window's days raised `min_ratio` times are burst days: a long window
-                // must not drag in its ordinary edges or the ramp before a spike.
+                // Only the window's days raised `min_ratio` times, and busier than the
+                // network's typical day, are burst days: a long window must not drag in its
+                // ordinary edges, the ramp before a spike, or a quiet weekend that is merely
+                // less quiet than other weekends.
                 for j in k..k + len {
-                    if baselines[j].is_some_and(|base| daily[active[j]] as f64 >= opts.min_ratio * base) {
+                    let c = daily[active[j]] as f64;
+                    if c >= typical && baselines[j].is_some_and(|base| c >= opts.min_ratio * base) {
                         hot[j] = true;
                     }
                 }
