@@ -2,7 +2,8 @@
 //!
 //! Each network and each prior takedown archive gets a **fingerprint** from independent
 //! traces: the accounts themselves (ids, handles), what they post (identical normalised
-//! texts, distinctive terms), what they push (URLs, domains, hashtags), how the accounts were
+//! and near-duplicate texts (MinHash), distinctive terms), what they push (URLs, domains,
+//! hashtags), how the accounts were
 //! made (handle patterns, batch creation) and how they are run (client apps, languages,
 //! hour-of-week signature). For each fingerprint a similarity in [0, 1]:
 //!
@@ -19,17 +20,22 @@
 //!
 //! The score is a weighted noisy-OR, `1 − Π (1 − wᵢ·sᵢ)`, weights favouring the specific
 //! fingerprints (shared accounts 1.0 … languages 0.2). A link is `linked` when the score is
-//! at least 0.6 and at least two content fingerprints (accounts, handles, texts, URLs,
+//! at least 0.6 and at least two content fingerprints (accounts, handles, texts, near-duplicate
+//! texts (share of texts with a MinHash near-duplicate on the other side), URLs,
 //! domains, hashtags, terms) reach 0.3: one coincidence never links two operations. Every
 //! link lists its evidence with examples.
 
 use crate::model::{account_flags, Dataset, PostKind, NO_STR, UNKNOWN_TIME};
 use crate::narratives::terms;
+use crate::neardup::{estimated_jaccard, signature, NearDupOptions};
 use crate::traces::normalise_text;
 use crate::traces::normalise_url;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use xxhash_rust::xxh3::xxh3_64;
+
+/// Most distinct texts of a fingerprint compared as near-duplicates.
+pub const MAX_SIGNATURES: usize = 20_000;
 
 /// Items with the number of accounts that used them.
 type Counted = HashMap<String, u32>;
@@ -41,6 +47,8 @@ pub struct Fingerprint {
     ids: Counted,
     handles: Counted,
     texts: HashMap<u64, (u32, String)>,
+    /// MinHash signatures of the most repeated distinct texts (at most [`MAX_SIGNATURES`]).
+    signatures: Vec<(Vec<u8>, String)>,
     urls: Counted,
     domains: Counted,
     hashtags: Counted,
@@ -156,6 +164,11 @@ pub fn fingerprint(data: &Dataset, members: Option<&[u32]>) -> Fingerprint {
         v.truncate(5_000);
         f.terms = v.into_iter().collect();
     }
+    let mut by_count: Vec<&(u32, String)> = f.texts.values().collect();
+    by_count.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let opts = NearDupOptions::default();
+    f.signatures =
+        by_count.iter().take(MAX_SIGNATURES).filter_map(|(_, t)| signature(t, &opts).map(|s| (s, t.clone()))).collect();
     for m in [&mut f.terms, &mut f.clients, &mut f.languages, &mut f.handle_patterns, &mut f.hours] {
         normalise(m);
     }
@@ -187,13 +200,14 @@ pub struct Link {
     pub evidence: Vec<LinkEvidence>,
 }
 
-const CONTENT: [&str; 7] = ["accounts", "handles", "texts", "urls", "domains", "hashtags", "terms"];
+const CONTENT: [&str; 8] = ["accounts", "handles", "texts", "near_texts", "urls", "domains", "hashtags", "terms"];
 
 fn weight(name: &str) -> f64 {
     match name {
         "accounts" => 1.0,
         "handles" => 0.9,
         "texts" => 0.8,
+        "near_texts" => 0.7,
         "urls" | "domains" => 0.7,
         "hashtags" => 0.6,
         "terms" => 0.5,
@@ -216,6 +230,47 @@ fn sets(net: &Counted, background: &Counted, prior: &Counted) -> (f64, Vec<Strin
     shared.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let sim = shared.len() as f64 / distinctive.len().min(prior.len()) as f64;
     (sim.min(1.0), shared.iter().take(5).map(|(k, _)| k.to_string()).collect())
+}
+
+/// Mean of the two sides' shares of texts with a near-duplicate (MinHash estimate ≥ the
+/// near-duplicate threshold) on the other side, with examples.
+fn near_texts(net: &[(Vec<u8>, String)], prior: &[(Vec<u8>, String)]) -> (f64, Vec<String>) {
+    let (a, examples) = near_share(net, prior);
+    let (b, _) = near_share(prior, net);
+    ((a + b) / 2.0, examples)
+}
+
+/// Share of `net`'s texts with a near-duplicate in `prior`; candidates through the LSH bands.
+fn near_share(net: &[(Vec<u8>, String)], prior: &[(Vec<u8>, String)]) -> (f64, Vec<String>) {
+    if net.is_empty() || prior.is_empty() {
+        return (0.0, Vec::new());
+    }
+    let opts = NearDupOptions::default();
+    let rows = (opts.hashes / opts.bands.max(1)).max(1);
+    let key =
+        |sig: &[u8], b: usize| xxh3_64(&sig[b * rows..(b + 1) * rows]) ^ (b as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let bands = (net[0].0.len() / rows).min(opts.bands);
+    let mut index: HashMap<u64, Vec<u32>> = HashMap::new();
+    for (i, (sig, _)) in prior.iter().enumerate() {
+        for b in 0..bands {
+            index.entry(key(sig, b)).or_default().push(i as u32);
+        }
+    }
+    let mut matched = 0usize;
+    let mut examples = Vec::new();
+    for (sig, text) in net {
+        let hit = (0..bands).find_map(|b| {
+            index.get(&key(sig, b))?.iter().find(|&&j| estimated_jaccard(sig, &prior[j as usize].0) >= opts.threshold)
+        });
+        if let Some(&j) = hit {
+            matched += 1;
+            if examples.len() < 3 {
+                let short = |t: &str| t.chars().take(50).collect::<String>();
+                examples.push(format!("{} ~ {}", short(text), short(&prior[j as usize].1)));
+            }
+        }
+    }
+    (matched as f64 / net.len() as f64, examples)
 }
 
 fn intersection(a: &HashMap<String, f64>, b: &HashMap<String, f64>) -> f64 {
@@ -263,6 +318,12 @@ pub fn link(name: &str, net: &Fingerprint, background: &Fingerprint, prior: &Fin
         let ex: Vec<String> = ex.iter().map(|t| t.chars().take(60).collect()).collect();
         push("texts", s, if ex.is_empty() { "none shared".into() } else { format!("identical: {}", ex.join(" | ")) });
     }
+    let (s, ex) = near_texts(&net.signatures, &prior.signatures);
+    push(
+        "near_texts",
+        s,
+        if ex.is_empty() { "none near-duplicate".into() } else { format!("near-duplicates: {}", ex.join(" | ")) },
+    );
     let s = lifted(&net.terms, &background.terms, &prior.terms);
     push("terms", s, format!("prior's top terms: {}", top(&prior.terms, 5)));
     for (fp, n, b, p) in [
