@@ -6,7 +6,8 @@
 //!    (Chinese and Japanese are written without spaces, and bigrams are the standard
 //!    indexing unit for them). URLs, mentions, hashtags inside the text, numbers and the
 //!    `RT @user:` prefix are skipped.
-//! 2. **Distinctive features** of a network against the rest of the data: the log-odds
+//! 2. **Distinctive features** of a network against the rest of the data (estimated from
+//!    every k-th post beyond [`MAX_BACKGROUND_POSTS`]): the log-odds
 //!    ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), as a
 //!    z-score; features used in fewer than [`NarrativeOptions::min_posts`] posts, and
 //!    function words (terms in 3 % or more of a language's posts), are not considered.
@@ -135,13 +136,14 @@ fn features(data: &Dataset, post: usize, buf: &mut Vec<String>) -> Vec<(Feature,
     out
 }
 
-/// Posts containing each feature over all posts, and the function words: terms found in
+/// Posts containing each feature among `rows`, and the function words: terms found in
 /// at least [`FUNCTION_WORD_SHARE`] of the posts of some language with 500+ posts ("the",
 /// "и", "的是"). They say how a language is written, not what a network says.
-fn background(data: &Dataset) -> (HashMap<Feature, u32>, HashSet<Feature>) {
+fn background(data: &Dataset, rows: &[usize]) -> (HashMap<Feature, u32>, HashSet<Feature>) {
     type Acc = (HashMap<Feature, u32>, HashMap<(u32, Feature), u32>, HashMap<u32, u32>, Vec<String>);
-    let (all, by_lang, lang_posts, _) = (0..data.posts.len())
-        .into_par_iter()
+    let (all, by_lang, lang_posts, _) = rows
+        .par_iter()
+        .copied()
         .fold(
             || (HashMap::new(), HashMap::new(), HashMap::new(), Vec::new()),
             |(mut m, mut bl, mut lp, mut buf): Acc, i| {
@@ -182,6 +184,10 @@ fn background(data: &Dataset) -> (HashMap<Feature, u32>, HashSet<Feature>) {
     (all, function_words)
 }
 
+/// Posts of the rest of the data read for the background (a deterministic stride sample
+/// beyond this).
+pub const MAX_BACKGROUND_POSTS: usize = 1_000_000;
+
 /// Share of a language's posts a term must appear in to count as a function word.
 pub const FUNCTION_WORD_SHARE: f64 = 0.03;
 
@@ -197,7 +203,12 @@ pub fn narratives(
     if posts_of.iter().all(|p| p.is_empty()) {
         return vec![Vec::new(); posts_of.len()];
     }
-    let (all, function_words) = background(data);
+    // The background: every `stride`-th post, so that it costs the same for 3 or 100 million
+    // posts; counts are scaled back up.
+    let stride = data.posts.len().div_ceil(MAX_BACKGROUND_POSTS).max(1);
+    let sample: Vec<usize> = (0..data.posts.len()).step_by(stride).collect();
+    let (counts, function_words) = background(data, &sample);
+    let all: HashMap<Feature, f64> = counts.into_iter().map(|(f, c)| (f, c as f64 * stride as f64)).collect();
     let n_all = data.posts.len() as f64;
     posts_of
         .par_iter()
@@ -210,7 +221,7 @@ pub fn narratives(
 fn network_narratives(
     data: &Dataset,
     posts: &[usize],
-    all: &HashMap<Feature, u32>,
+    all: &HashMap<Feature, f64>,
     function_words: &HashSet<Feature>,
     n_all: f64,
     first_day: i64,
@@ -233,8 +244,9 @@ fn network_narratives(
         .iter()
         .filter(|(f, &(c, _, _))| c >= opts.min_posts && !function_words.contains(f))
         .map(|(&f, &(c, _, _))| {
-            let total = all.get(&f).copied().unwrap_or(c) as f64;
-            let (yi, yj) = (c as f64, (total - c as f64).max(0.0));
+            // The sampled total can fall short of the network's exact count: never below it.
+            let total = all.get(&f).copied().unwrap_or(0.0).max(c as f64);
+            let (yi, yj) = (c as f64, total - c as f64);
             let a = (a0 * total / n_all).max(0.01);
             let delta =
                 ((yi + a) / (n_i + a0 - yi - a).max(1e-9)).ln() - ((yj + a) / (n_j + a0 - yj - a).max(1e-9)).ln();
