@@ -9,15 +9,14 @@
 //! the same `min_items` and Bonferroni threshold as the co-action signals. A popular account
 //! receives a large share, so an ordinary fan retweeting a celebrity quickly is expected.
 
-use crate::model::{Dataset, PostKind, NO_ACCOUNT, NO_POST};
+use crate::model::{Dataset, PostIndex, PostKind, NO_ACCOUNT};
 use crate::score::{log10_poisson_sf, Edges, ScoreOptions};
 use std::collections::HashMap;
 
 /// The amplification edges of a dataset, `(a, b)` ordered `a < b` (undirected in the graph).
 pub fn amplification_edges(data: &Dataset, window_ms: i64, opts: &ScoreOptions) -> Edges {
     let p = &data.posts;
-    let time_of: HashMap<u64, i64> =
-        (0..p.len()).filter(|&i| p.id[i] != NO_POST).map(|i| (p.id[i], p.time_ms[i])).collect();
+    let index = PostIndex::new(p);
     let n = data.accounts.len();
     let mut fast_by = vec![0u64; n];
     let mut received = vec![0u64; n];
@@ -33,7 +32,7 @@ pub fn amplification_edges(data: &Dataset, window_ms: i64, opts: &ScoreOptions) 
         }
         received[b as usize] += 1;
         total += 1;
-        let Some(&t0) = time_of.get(&p.ref_post[i]) else { continue };
+        let Some(t0) = index.row(p.ref_post[i]).map(|r| p.time_ms[r]) else { continue };
         let delay = p.time_ms[i] - t0;
         if (0..=window_ms).contains(&delay) {
             fast_by[a as usize] += 1;

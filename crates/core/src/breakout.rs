@@ -14,7 +14,7 @@
 //!   communities; 3 = both. Categories 4-6 (mainstream media, celebrities, policy response)
 //!   need evidence that is not in platform data: reported as "evidence needed".
 
-use crate::model::{Dataset, PostKind, NO_ACCOUNT, NO_POST, NO_STR};
+use crate::model::{Dataset, PostIndex, PostKind, NO_ACCOUNT, NO_STR};
 use crate::traces::normalise_url;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -59,14 +59,13 @@ fn platform_of(domain: &str) -> Option<&'static str> {
 /// set-aside group; `labels`: a name for each network and then each set-aside group.
 pub fn breakout(
     data: &Dataset,
+    index: &PostIndex,
     network_of: &[Option<u32>],
     dismissed_of: &[Option<u32>],
     networks: usize,
     labels: &[String],
 ) -> Vec<Breakout> {
     let p = &data.posts;
-    let author: HashMap<u64, u32> =
-        (0..p.len()).filter(|&i| p.id[i] != NO_POST).map(|i| (p.id[i], p.account[i])).collect();
     // Main language of every account (most posts), for outside engagers with no group.
     let mut langs: HashMap<u32, HashMap<u32, u32>> = HashMap::new();
     let mut platform_posts: Vec<BTreeMap<&'static str, u64>> = vec![BTreeMap::new(); networks];
@@ -93,11 +92,11 @@ pub fn breakout(
                 if p.ref_account[i] != NO_ACCOUNT {
                     p.ref_account[i]
                 } else {
-                    author.get(&p.ref_post[i]).copied().unwrap_or(NO_ACCOUNT)
+                    index.author(p, p.ref_post[i])
                 }
             }
             _ if p.reply_account[i] != NO_ACCOUNT => p.reply_account[i],
-            _ => author.get(&p.reply_post[i]).copied().unwrap_or(NO_ACCOUNT),
+            _ => index.author(p, p.reply_post[i]),
         };
         if target == NO_ACCOUNT || target == a {
             continue;
@@ -225,7 +224,14 @@ mod tests {
         network_of[idx("op")] = Some(0);
         network_of[idx("amp")] = Some(0);
         network_of[idx("loud")] = Some(1);
-        let b = breakout(&d, &network_of, &vec![None; d.accounts.len()], 2, &["N1".into(), "N2".into()]);
+        let b = breakout(
+            &d,
+            &PostIndex::new(&d.posts),
+            &network_of,
+            &vec![None; d.accounts.len()],
+            2,
+            &["N1".into(), "N2".into()],
+        );
         assert_eq!(b[0].category, 1, "{:?}", b[0]);
         assert_eq!(b[1].category, 3, "{:?}", b[1]);
         assert!(b[1].evidence.iter().any(|e| e.contains("YouTube (6 posts)")), "{:?}", b[1]);

@@ -365,7 +365,8 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
             *g.languages.entry(name.to_string()).or_default() += 1;
         }
     }
-    let traction = crate::traction::traction(data, &group_of, groups.len());
+    let index = crate::model::PostIndex::new(&data.posts);
+    let traction = crate::traction::traction(data, &index, &group_of, groups.len());
     for ((gi, g), tr) in groups.iter_mut().enumerate().zip(traction) {
         let k = g.accounts as f64;
         let mut ties: Vec<f64> = g.members.iter().map(|&m| 1.0 - (-best[m as usize] / 10.0).exp()).collect();
@@ -425,14 +426,14 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
     drop(posts_of);
     lap("narratives".into(), &mut timings);
     let labels: Vec<String> = networks.iter().chain(&dismissed).map(|g| g.id.clone()).collect();
-    let breakout = crate::breakout::breakout(data, &network_of, &dismissed_of, networks.len(), &labels);
+    let breakout = crate::breakout::breakout(data, &index, &network_of, &dismissed_of, networks.len(), &labels);
     for (net, b) in networks.iter_mut().zip(breakout) {
         net.breakout = Some(b);
     }
     lap("breakout".into(), &mut timings);
     let indicators = crate::indicators::indicators(data);
     lap("indicators".into(), &mut timings);
-    let role = crate::roles::roles(data, &network_of);
+    let role = crate::roles::roles(data, &index, &network_of);
     for (a, r) in role.iter().enumerate() {
         if let (Some(r), Some(ni)) = (r, network_of[a]) {
             let net = &mut networks[ni as usize];

@@ -446,6 +446,35 @@ pub struct ProfileRecord<'a> {
     pub hashed: bool,
 }
 
+/// Post id → row, to resolve references (the retweeted, quoted or replied-to post) once for
+/// every stage that needs them.
+#[derive(Debug, Default)]
+pub struct PostIndex {
+    rows: hashbrown::HashMap<u64, u32>,
+}
+
+impl PostIndex {
+    pub fn new(posts: &Posts) -> PostIndex {
+        let mut rows = hashbrown::HashMap::with_capacity(posts.len());
+        for (i, &id) in posts.id.iter().enumerate() {
+            if id != NO_POST {
+                rows.insert(id, i as u32);
+            }
+        }
+        PostIndex { rows }
+    }
+
+    /// The row of post `id`, if the data holds it.
+    pub fn row(&self, id: u64) -> Option<usize> {
+        self.rows.get(&id).map(|&r| r as usize)
+    }
+
+    /// The author of post `id`, or [`NO_ACCOUNT`].
+    pub fn author(&self, posts: &Posts, id: u64) -> AccountIdx {
+        self.row(id).map_or(NO_ACCOUNT, |r| posts.account[r])
+    }
+}
+
 /// The whole dataset.
 #[derive(Debug, Default, Clone)]
 pub struct Dataset {

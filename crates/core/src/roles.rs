@@ -12,9 +12,8 @@
 //! boosts, the member's own behaviour decides — core when most of its posts are its own
 //! (originals, quotes, replies) rather than retweets.
 
-use crate::model::{Dataset, PostKind, NO_ACCOUNT, NO_POST};
+use crate::model::{Dataset, PostIndex, PostKind, NO_ACCOUNT, NO_POST};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// A member's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -37,11 +36,9 @@ impl Role {
 pub const MIN_BOOSTS: u64 = 3;
 
 /// The role of every account in a network (`network_of[account]`), `None` elsewhere.
-pub fn roles(data: &Dataset, network_of: &[Option<u32>]) -> Vec<Option<Role>> {
+pub fn roles(data: &Dataset, index: &PostIndex, network_of: &[Option<u32>]) -> Vec<Option<Role>> {
     let p = &data.posts;
     let n = data.accounts.len();
-    let author: HashMap<u64, u32> =
-        (0..p.len()).filter(|&i| p.id[i] != NO_POST).map(|i| (p.id[i], p.account[i])).collect();
     let net = |a: u32| if a == NO_ACCOUNT { None } else { network_of.get(a as usize).copied().flatten() };
     let mut received = vec![0u64; n];
     let mut given = vec![0u64; n];
@@ -58,7 +55,7 @@ pub fn roles(data: &Dataset, network_of: &[Option<u32>]) -> Vec<Option<Role>> {
             if acc != NO_ACCOUNT {
                 acc
             } else {
-                author.get(&post).copied().unwrap_or(NO_ACCOUNT)
+                index.author(p, post)
             }
         };
         let mut targets = [NO_ACCOUNT; 2];
@@ -129,7 +126,7 @@ mod tests {
         for k in ["c", "c2", "a1", "a2", "lone", "ghost"] {
             network_of[idx(k)] = Some(0);
         }
-        let r = roles(&d, &network_of);
+        let r = roles(&d, &PostIndex::new(&d.posts), &network_of);
         assert_eq!(r[idx("c")], Some(Role::Core));
         assert_eq!(r[idx("c2")], Some(Role::Core));
         assert_eq!(r[idx("a1")], Some(Role::Amplifier));

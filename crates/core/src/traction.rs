@@ -9,9 +9,9 @@
 //! counting the archive's like/retweet/reply/quote counts, which include engagers that are
 //! not in the data.
 
-use crate::model::{Dataset, PostKind, NO_ACCOUNT, NO_POST, UNKNOWN_COUNT};
+use crate::model::{Dataset, PostIndex, PostKind, NO_ACCOUNT, NO_POST, UNKNOWN_COUNT};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// The traction of one group (PRODUCT.md §4 `traction`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -32,10 +32,8 @@ pub struct Traction {
 
 /// Traction of every group; `group_of[account]` is the account's group, if any, and there
 /// are `groups` groups.
-pub fn traction(data: &Dataset, group_of: &[Option<u32>], groups: usize) -> Vec<Traction> {
+pub fn traction(data: &Dataset, index: &PostIndex, group_of: &[Option<u32>], groups: usize) -> Vec<Traction> {
     let p = &data.posts;
-    let author: HashMap<u64, u32> =
-        (0..p.len()).filter(|&i| p.id[i] != NO_POST).map(|i| (p.id[i], p.account[i])).collect();
     let mut internal = vec![0u64; groups];
     let mut external = vec![0u64; groups];
     let mut engagers: Vec<HashSet<u32>> = vec![HashSet::new(); groups];
@@ -46,19 +44,12 @@ pub fn traction(data: &Dataset, group_of: &[Option<u32>], groups: usize) -> Vec<
         // A reply that quotes engages with both the quoted and the replied-to post.
         let mut targets: [(u64, u32); 2] = [(NO_POST, NO_ACCOUNT); 2];
         if matches!(p.kind[i], PostKind::Retweet | PostKind::Quote) {
-            let a = if p.ref_account[i] != NO_ACCOUNT {
-                p.ref_account[i]
-            } else {
-                author.get(&p.ref_post[i]).copied().unwrap_or(NO_ACCOUNT)
-            };
+            let a = if p.ref_account[i] != NO_ACCOUNT { p.ref_account[i] } else { index.author(p, p.ref_post[i]) };
             targets[0] = (p.ref_post[i], a);
         }
         if p.reply_post[i] != NO_POST || p.reply_account[i] != NO_ACCOUNT {
-            let a = if p.reply_account[i] != NO_ACCOUNT {
-                p.reply_account[i]
-            } else {
-                author.get(&p.reply_post[i]).copied().unwrap_or(NO_ACCOUNT)
-            };
+            let a =
+                if p.reply_account[i] != NO_ACCOUNT { p.reply_account[i] } else { index.author(p, p.reply_post[i]) };
             targets[1] = (p.reply_post[i], a);
         }
         for (post, target) in targets {
@@ -146,7 +137,7 @@ mod tests {
         group_of[idx("a")] = Some(0);
         group_of[idx("b")] = Some(0);
         group_of[idx("j")] = Some(1);
-        let t = traction(&d, &group_of, 2);
+        let t = traction(&d, &PostIndex::new(&d.posts), &group_of, 2);
         assert_eq!(t[0].internal_engagement_share, Some(1.0));
         assert_eq!(t[0].external_engagers, 0);
         // Post 2 has no engagement; post 1 was retweeted.

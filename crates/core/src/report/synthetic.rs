@@ -166,7 +166,7 @@ pub fn synthetic(accounts: usize, degree: usize, seed: u64, hostile: &[&str]) ->
             account_signals[a as usize] = (rng.next() & 0x3ff) as u32 | 1;
         }
     }
-    let traction = crate::traction::traction(&data, &group_of, 3);
+    let traction = crate::traction::traction(&data, &crate::model::PostIndex::new(&data.posts), &group_of, 3);
     let mut first_post = vec![i64::MAX; n];
     for (i, &a) in data.posts.account.iter().enumerate() {
         first_post[a as usize] = first_post[a as usize].min(data.posts.time_ms[i]);
