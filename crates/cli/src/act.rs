@@ -130,6 +130,15 @@ pub fn export(what: ExportCommand, quiet: bool) -> Result<()> {
         }
         ExportCommand::Disclosure { run, network, out, key_file, threshold } => {
             use cibscan_core::disclosure;
+            let manifest = rundir::manifest(&run)?;
+            let data = rundir::dataset(&manifest, quiet)?;
+            let (network_of, names) = rundir::membership(&run, &data)?;
+            let Some(n) = names.iter().position(|x| *x == network) else {
+                bail!("no network {network:?} in {} (networks: {})", run.display(), names.join(", "))
+            };
+            let members: Vec<u32> =
+                (0..network_of.len() as u32).filter(|&a| network_of[a as usize] == Some(n as u32)).collect();
+            // The key last: a mistake above must not leave a new key file behind.
             let key = match &key_file {
                 Some(path) => disclosure::key_from_file(path)?,
                 None => {
@@ -145,14 +154,6 @@ pub fn export(what: ExportCommand, quiet: bool) -> Result<()> {
                     key
                 }
             };
-            let manifest = rundir::manifest(&run)?;
-            let data = rundir::dataset(&manifest, quiet)?;
-            let (network_of, names) = rundir::membership(&run, &data)?;
-            let Some(n) = names.iter().position(|x| *x == network) else {
-                bail!("no network {network:?} in {} (networks: {})", run.display(), names.join(", "))
-            };
-            let members: Vec<u32> =
-                (0..network_of.len() as u32).filter(|&a| network_of[a as usize] == Some(n as u32)).collect();
             let opts =
                 disclosure::DisclosureOptions { threshold, ..disclosure::DisclosureOptions::new(key, network.clone()) };
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
