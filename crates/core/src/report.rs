@@ -69,6 +69,12 @@ impl fmt::Display for E<'_> {
 }
 
 /// [`E`] as a `String`.
+/// The internal engagement share when enough engagement was seen to mean something (the
+/// screen's default minimum); a share of one retweet is not an echo chamber.
+fn measured_share(t: &crate::traction::Traction) -> Option<f64> {
+    t.internal_engagement_share.filter(|_| t.engagements >= crate::screen::ScreenOptions::default().min_engagements)
+}
+
 pub fn html_escape(s: &str) -> String {
     E(s).to_string()
 }
@@ -376,7 +382,7 @@ fn overview(out: &mut String, det: &Detection) {
         let _ = write!(
             out,
             "</td><td class=\"n\">{}</td><td class=\"nowrap\">{}</td><td>{}</td>",
-            pct(net.traction.internal_engagement_share),
+            pct(measured_share(&net.traction)),
             svg::tz_label(net.timeline.timezone.as_ref()),
             top_narrative(net).map_or_else(|| "—".to_string(), |n| E(&clip(&n.label, 60)).to_string())
         );
@@ -453,7 +459,7 @@ fn network_section(
     let facts: [(String, &str); 6] = [
         (thousands(net.accounts as u64), "accounts"),
         (thousands(net.posts), "posts"),
-        (pct(net.traction.internal_engagement_share), "internal engagement"),
+        (pct(measured_share(&net.traction)), "internal engagement"),
         (thousands(net.traction.external_engagers), "outside engagers"),
         (svg::tz_label(tl.timezone.as_ref()), "best-fit time zone"),
         (langs.first().map_or_else(|| "—".to_string(), |l| E(&clip(l.0, 20)).to_string()), "main language"),
