@@ -467,6 +467,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn squads_tied_by_enough_weight_are_joined_and_strangers_are_not() {
+        // Communities 0 and 1 (two squads) share 3 of their 33 weight; community 2 shares 0.1
+        // of its 30 with community 1.
+        let membership = [0, 0, 0, 1, 1, 1, 2, 2, 2];
+        let fused = vec![
+            (0, 1, 10.0),
+            (1, 2, 10.0),
+            (2, 0, 10.0),
+            (3, 4, 10.0),
+            (4, 5, 10.0),
+            (5, 3, 10.0),
+            (0, 3, 3.0),
+            (6, 7, 10.0),
+            (7, 8, 10.0),
+            (8, 6, 10.0),
+            (5, 6, 0.1),
+        ];
+        assert_eq!(join_tied_communities(&membership, &fused, 0.02), vec![vec![0, 1, 2, 3, 4, 5], vec![6, 7, 8]]);
+        assert_eq!(join_tied_communities(&membership, &fused, 0.0).len(), 3, "0 never joins");
+        assert_eq!(join_tied_communities(&membership, &fused, 0.001).len(), 1);
+    }
+
+    #[test]
     fn finds_the_planted_operations_in_the_bundled_sample() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/sim/platform");
         let (d, _) = crate::ingest(&[dir], &Default::default(), &crate::progress::NoProgress).unwrap();
