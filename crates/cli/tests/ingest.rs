@@ -163,7 +163,7 @@ fn broken_files_give_file_line_reason_and_counts() {
     let (ok, s, err) = broken(&write(d, "latin1.csv", &bytes), &[]);
     assert!(ok);
     assert_eq!(s.unwrap()["skipped"]["invalid_utf8"], 1);
-    assert!(err.contains("latin1.csv:3: record 2: invalid_utf8"), "{err}");
+    assert!(err.contains("latin1.csv:3: record 2: invalid_utf8: invalid UTF-8 at byte 3 of a field"), "{err}");
 
     // UTF-16 is refused as a whole, with a hint.
     let (ok, _, err) = broken(&write(d, "utf16.csv", &[0xff, 0xfe, b't', 0]), &[]);
