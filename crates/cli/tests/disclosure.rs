@@ -68,8 +68,8 @@ fn a_disclosed_network_is_found_again_in_its_disclosure() {
         *sizes.entry(n.as_str()).or_default() += 1;
     }
     let largest = sizes.values().copied().max().unwrap_or(0);
-    // Measured: 131 of 149 in one network, 5 in a second, 13 too quiet to pass chance alone.
-    assert!(largest as f64 >= 0.85 * n1.len() as f64, "{largest} of {} in one network: {sizes:?}", n1.len());
+    // Measured: 129 of 149 in one network, 20 too quiet to pass chance alone.
+    assert!(largest as f64 >= 0.8 * n1.len() as f64, "{largest} of {} in one network: {sizes:?}", n1.len());
     // Small accounts come back hashed (44-character base64), not with their ids.
     let ids: HashSet<&str> = n1.iter().map(|(id, _)| id.as_str()).collect();
     let hashed = found.iter().filter(|(id, _)| id.len() == 44 && id.ends_with('=')).count();

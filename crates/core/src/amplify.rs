@@ -32,7 +32,10 @@ pub fn amplification_edges(data: &Dataset, window_ms: i64, opts: &ScoreOptions) 
         }
         received[b as usize] += 1;
         total += 1;
-        let Some(t0) = index.row(p.ref_post[i]).map(|r| p.time_ms[r]) else { continue };
+        // The boosted post's time: from the data, else from its Snowflake id (an archive of
+        // amplifiers often lacks the posts they boosted; the id still says when it was made).
+        let t0 = index.row(p.ref_post[i]).map(|r| p.time_ms[r]).or_else(|| crate::parse::snowflake_ms(p.ref_post[i]));
+        let Some(t0) = t0 else { continue };
         let delay = p.time_ms[i] - t0;
         if (0..=window_ms).contains(&delay) {
             fast_by[a as usize] += 1;
@@ -110,5 +113,52 @@ mod tests {
         let touches = |x: u32| (0..e.len()).filter(|&i| e.a[i] == x || e.b[i] == x).count();
         assert_eq!(touches(core), 10, "every amplifier links to the core");
         assert_eq!(touches(celeb), 0, "fans of a celebrity are expected to retweet it");
+    }
+
+    /// An archive of amplifiers alone: the boosted posts are not in the data, but their
+    /// Snowflake ids say when they were posted, so fast boosts are still seen.
+    #[test]
+    fn boosts_of_posts_missing_from_the_data_are_timed_by_their_ids() {
+        let mut d = Dataset::new();
+        let snowflake = |ms: i64| ((ms - crate::parse::SNOWFLAKE_EPOCH_MS) as u64) << 22;
+        let t0 = 1_580_000_000_000i64; // 2020-01-26
+        let mut id = 1u64;
+        for a in 0..6u64 {
+            let acc = d.set_profile(&format!("amp{a}"), &ProfileRecord::default(), true);
+            for j in 0..10i64 {
+                let posted = t0 + j * 3_600_000;
+                let r = PostRecord {
+                    id,
+                    time_ms: posted + 20_000 + a as i64 * 1_000,
+                    kind: PostKind::Retweet,
+                    ref_post: snowflake(posted),
+                    ref_account: Some("core"),
+                    ..Default::default()
+                };
+                d.push_post(acc, &r);
+                id += 1;
+            }
+        }
+        // Everyone else's boosts, spread over 100 accounts.
+        for f in 0..200u64 {
+            let acc = d.set_profile(&format!("user{f}"), &ProfileRecord::default(), true);
+            let target = format!("t{}", f % 100);
+            for j in 0..5i64 {
+                let posted = t0 + (f as i64 * 5 + j) * 600_000;
+                let r = PostRecord {
+                    id,
+                    time_ms: posted + 120_000,
+                    kind: PostKind::Retweet,
+                    ref_post: snowflake(posted) + f,
+                    ref_account: Some(&target),
+                    ..Default::default()
+                };
+                d.push_post(acc, &r);
+                id += 1;
+            }
+        }
+        let e = amplification_edges(&d, 600_000, &ScoreOptions::default());
+        let core = d.accounts.lookup("core").unwrap();
+        assert_eq!((0..e.len()).filter(|&i| e.a[i] == core || e.b[i] == core).count(), 6, "{e:?}");
     }
 }
