@@ -19,6 +19,7 @@ pub fn assess(list: &Path, run: &Path, out: &Path, min_posts: u64) -> Result<()>
     let path = out.join("assessment.json");
     cibscan_core::output::write_json(&path, &summary).with_context(|| format!("writing {}", path.display()))?;
     let networks: Vec<String> = summary.networks.iter().map(|(n, c)| format!("{n} {c}")).collect();
+    let why: Vec<String> = summary.why.iter().map(|(w, c)| format!("{w} {c}")).collect();
     outln!(
         "{} listed: {} coordinated ({}), {} not coordinated ({} look ordinary or institutional), {} insufficient \
          data; wrote {}",
@@ -30,6 +31,7 @@ pub fn assess(list: &Path, run: &Path, out: &Path, min_posts: u64) -> Result<()>
         summary.insufficient_data,
         out.join("assessment.csv").display()
     )?;
+    outln!("why: {}", why.join(", "))?;
     Ok(())
 }
 

@@ -9,7 +9,7 @@
 //!
 //! `coordinated`: the account is in a network, or it was created on one of a network's
 //! creation-wave days and bears the same marks (inauthenticity score ≥ 0.5) though its
-//! few posts co-acted with nobody. `not_coordinated`: enough posts (≥ 5) and neither; a
+//! posts (however few) co-acted with nobody. `not_coordinated`: enough posts (≥ 5) and neither; a
 //! member of a coordinated group the screen set aside as authentic (a newsroom, a fandom)
 //! is named with that group. `insufficient_data`: not in the run's input, or too few posts.
 
@@ -195,6 +195,10 @@ pub struct Assessment {
     /// inauthenticity score or a member of a group set aside as authentic).
     #[serde(skip)]
     pub looks_authentic: bool,
+    /// Why, in one word, for the summary: `in_network`, `creation_wave`, `authentic_group`,
+    /// `acts_alone`, `too_few_posts`, `not_in_input`.
+    #[serde(skip)]
+    pub basis: &'static str,
 }
 
 /// Options of the assessment.
@@ -227,6 +231,7 @@ pub fn assess(entries: &[String], run: &Run, opts: &AssessOptions) -> Vec<Assess
                     network_id: String::new(),
                     reasons: "not in the run's input".into(),
                     looks_authentic: false,
+                    basis: "not_in_input",
                 };
             };
             let score = a.inauthenticity_score.map(|s| format!("inauthenticity score {s:.2}"));
@@ -249,6 +254,7 @@ pub fn assess(entries: &[String], run: &Run, opts: &AssessOptions) -> Vec<Assess
                     network_id: a.network_id.clone(),
                     reasons: r.join("; "),
                     looks_authentic: false,
+                    basis: "in_network",
                 };
             }
             if let Some((group, why)) = run.dismissed.get(&a.account_id) {
@@ -261,15 +267,7 @@ pub fn assess(entries: &[String], run: &Run, opts: &AssessOptions) -> Vec<Assess
                     network_id: String::new(),
                     reasons: r.join("; "),
                     looks_authentic: true,
-                };
-            }
-            if a.posts < opts.min_posts {
-                return Assessment {
-                    userid: a.account_id.clone(),
-                    verdict: Verdict::InsufficientData,
-                    network_id: String::new(),
-                    reasons: format!("only {} posts in the run's input (fewer than {})", a.posts, opts.min_posts),
-                    looks_authentic: false,
+                    basis: "authentic_group",
                 };
             }
             // Created in the same batch as a network's accounts, and made like them: that is
@@ -289,8 +287,19 @@ pub fn assess(entries: &[String], run: &Run, opts: &AssessOptions) -> Vec<Assess
                         network_id: network.clone(),
                         reasons: r.join("; "),
                         looks_authentic: false,
+                        basis: "creation_wave",
                     };
                 }
+            }
+            if a.posts < opts.min_posts {
+                return Assessment {
+                    userid: a.account_id.clone(),
+                    verdict: Verdict::InsufficientData,
+                    network_id: String::new(),
+                    reasons: format!("only {} posts in the run's input (fewer than {})", a.posts, opts.min_posts),
+                    looks_authentic: false,
+                    basis: "too_few_posts",
+                };
             }
             let mut r = vec![format!("{} posts, no coordination beyond chance with any network", a.posts)];
             r.extend(score);
@@ -300,6 +309,7 @@ pub fn assess(entries: &[String], run: &Run, opts: &AssessOptions) -> Vec<Assess
                 network_id: String::new(),
                 reasons: r.join("; "),
                 looks_authentic: a.inauthenticity_score.is_some_and(|s| s < opts.authentic_below),
+                basis: "acts_alone",
             }
         })
         .collect()
@@ -316,11 +326,14 @@ pub struct Summary {
     pub insufficient_data: usize,
     /// Networks the coordinated accounts belong to, with counts.
     pub networks: std::collections::BTreeMap<String, usize>,
+    /// Why, per verdict: `verdict/basis` → accounts (e.g. `not_coordinated/authentic_group`).
+    pub why: std::collections::BTreeMap<String, usize>,
 }
 
 pub fn summary(rows: &[Assessment]) -> Summary {
     let mut s = Summary { listed: rows.len(), ..Default::default() };
     for r in rows {
+        *s.why.entry(format!("{}/{}", r.verdict.name(), r.basis)).or_default() += 1;
         match r.verdict {
             Verdict::Coordinated => {
                 s.coordinated += 1;
@@ -414,6 +427,9 @@ mod tests {
         assert!(!rows[3].looks_authentic);
         let s = summary(&rows);
         assert_eq!((s.coordinated, s.not_coordinated, s.looks_authentic, s.insufficient_data), (2, 2, 1, 2));
+        assert_eq!(s.why["coordinated/creation_wave"], 1);
+        assert_eq!(s.why["not_coordinated/authentic_group"], 1);
+        assert_eq!(s.why["insufficient_data/not_in_input"], 1);
     }
 
     #[test]
