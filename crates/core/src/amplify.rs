@@ -14,9 +14,8 @@ use crate::score::{log10_poisson_sf, Edges, ScoreOptions};
 use std::collections::HashMap;
 
 /// The amplification edges of a dataset, `(a, b)` ordered `a < b` (undirected in the graph).
-pub fn amplification_edges(data: &Dataset, window_ms: i64, opts: &ScoreOptions) -> Edges {
+pub fn amplification_edges(data: &Dataset, index: &PostIndex, window_ms: i64, opts: &ScoreOptions) -> Edges {
     let p = &data.posts;
-    let index = PostIndex::new(p);
     let n = data.accounts.len();
     let mut fast_by = vec![0u64; n];
     let mut received = vec![0u64; n];
@@ -109,7 +108,7 @@ mod tests {
                 post(&mut d, acc, t + 60_000 + f as i64, PostKind::Retweet, pid, Some("celeb"));
             }
         }
-        let e = amplification_edges(&d, 600_000, &ScoreOptions::default());
+        let e = amplification_edges(&d, &PostIndex::new(&d.posts), 600_000, &ScoreOptions::default());
         let touches = |x: u32| (0..e.len()).filter(|&i| e.a[i] == x || e.b[i] == x).count();
         assert_eq!(touches(core), 10, "every amplifier links to the core");
         assert_eq!(touches(celeb), 0, "fans of a celebrity are expected to retweet it");
@@ -157,7 +156,7 @@ mod tests {
                 id += 1;
             }
         }
-        let e = amplification_edges(&d, 600_000, &ScoreOptions::default());
+        let e = amplification_edges(&d, &PostIndex::new(&d.posts), 600_000, &ScoreOptions::default());
         let core = d.accounts.lookup("core").unwrap();
         assert_eq!((0..e.len()).filter(|&i| e.a[i] == core || e.b[i] == core).count(), 6, "{e:?}");
     }

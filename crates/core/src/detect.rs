@@ -278,9 +278,13 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
         timings.push((name, clock.elapsed().as_secs_f64()));
         clock = std::time::Instant::now();
     };
+    // Post id → row, built once: amplification, traction, roles and breakout resolve
+    // references through it.
+    let index = crate::model::PostIndex::new(&data.posts);
+    lap("post index".into(), &mut timings);
     for &s in &signals {
         if s.directed {
-            edges.push(crate::amplify::amplification_edges(data, s.window_ms, &opts.score));
+            edges.push(crate::amplify::amplification_edges(data, &index, s.window_ms, &opts.score));
         } else {
             if cache.as_ref().map(|c| c.0) != Some(s.trace) {
                 cache = Some((s.trace, extract(data, s.trace, opts.shards)));
@@ -365,7 +369,6 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
             *g.languages.entry(name.to_string()).or_default() += 1;
         }
     }
-    let index = crate::model::PostIndex::new(&data.posts);
     let traction = crate::traction::traction(data, &index, &group_of, groups.len());
     for ((gi, g), tr) in groups.iter_mut().enumerate().zip(traction) {
         let k = g.accounts as f64;

@@ -31,7 +31,7 @@ use crate::neardup::{estimated_jaccard, signature, NearDupOptions};
 use crate::traces::normalise_text;
 use crate::traces::normalise_url;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Most distinct texts of a fingerprint compared as near-duplicates.
@@ -381,16 +381,6 @@ pub fn links(data: &Dataset, members: &[Vec<u32>], priors: &[(String, Dataset)])
             v
         })
         .collect()
-}
-
-/// Summary for printing: operation → best score over networks.
-pub fn best_scores(links: &[Vec<Link>]) -> BTreeMap<String, f64> {
-    let mut out = BTreeMap::new();
-    for l in links.iter().flatten() {
-        let e = out.entry(l.operation.clone()).or_insert(0.0f64);
-        *e = e.max(l.score);
-    }
-    out
 }
 
 #[cfg(test)]
