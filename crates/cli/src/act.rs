@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 pub fn assess(list: &Path, run: &Path, out: &Path, min_posts: u64) -> Result<()> {
     use cibscan_core::assess;
     let entries = assess::read_list(list)?;
-    let loaded = assess::Run::load(run)?;
+    let loaded = assess::Run::load(&rundir::open(run)?)?;
     let opts = assess::AssessOptions { min_posts, ..Default::default() };
     let rows = assess::assess(&entries, &loaded, &opts);
     let summary = assess::summary(&rows);
@@ -35,30 +35,22 @@ pub fn assess(list: &Path, run: &Path, out: &Path, min_posts: u64) -> Result<()>
     Ok(())
 }
 
-/// `cibscan link`: rewrites the `links` of the run's networks.json.
+/// `cibscan link`: rewrites the `links` of the run's networks.json and records the priors
+/// in run.json.
 pub fn link(run: &Path, priors: &[(String, PathBuf)], quiet: bool) -> Result<()> {
-    let manifest = rundir::manifest(run)?;
-    let data = rundir::dataset(&manifest, quiet)?;
-    let (network_of, names) = rundir::membership(run, &data)?;
-    let mut members: Vec<Vec<u32>> = vec![Vec::new(); names.len()];
-    for (a, n) in network_of.iter().enumerate() {
-        if let Some(n) = n {
-            members[*n as usize].push(a as u32);
-        }
+    let mut run = rundir::open(run)?;
+    let data = rundir::dataset(&run, quiet)?;
+    let membership = run.membership(&data)?;
+    let members = membership.members();
+    let read = read_priors(priors, quiet)?;
+    let links = cibscan_core::link::links(&data, &members, &read);
+    let mut networks = run.networks()?;
+    for net in &mut networks {
+        let i = membership.networks.iter().position(|n| *n == net.id);
+        net.links = i.map(|i| links[i].clone()).unwrap_or_default();
     }
-    let priors = read_priors(priors, quiet)?;
-    let links = cibscan_core::link::links(&data, &members, &priors);
-    let path = run.join("networks.json");
-    let mut networks: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?)
-            .with_context(|| format!("parsing {}", path.display()))?;
-    for net in networks.as_array_mut().into_iter().flatten() {
-        let id = net["id"].as_str().unwrap_or("").to_string();
-        let l = names.iter().position(|n| *n == id).map(|i| links[i].clone()).unwrap_or_default();
-        net["links"] = serde_json::to_value(l)?;
-    }
-    cibscan_core::output::write_json(&path, &networks).with_context(|| format!("writing {}", path.display()))?;
-    for (id, l) in names.iter().zip(&links) {
+    run.replace_networks(&networks, |m| m.priors = prior_records(priors))?;
+    for (id, l) in membership.networks.iter().zip(&links) {
         let said: Vec<String> = l
             .iter()
             .map(|x| format!("{} {:.2}{}", x.operation, x.score, if x.linked { " (linked)" } else { "" }))
@@ -66,6 +58,17 @@ pub fn link(run: &Path, priors: &[(String, PathBuf)], quiet: bool) -> Result<()>
         outln!("{id}: {}", said.join(", "))?;
     }
     Ok(())
+}
+
+/// The priors as the run manifest records them (absolute paths where they resolve).
+pub fn prior_records(priors: &[(String, PathBuf)]) -> Vec<cibscan_core::run::Prior> {
+    priors
+        .iter()
+        .map(|(name, path)| cibscan_core::run::Prior {
+            name: name.clone(),
+            path: std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()),
+        })
+        .collect()
 }
 
 /// `NAME=PATH` of `--prior`.
@@ -92,35 +95,19 @@ pub fn read_priors(priors: &[(String, PathBuf)], quiet: bool) -> Result<Vec<(Str
 pub fn export(what: ExportCommand, quiet: bool) -> Result<()> {
     match what {
         ExportCommand::Takedown { run, out } => {
-            let path = run.join("accounts.csv");
-            let mut rdr = csv::Reader::from_path(&path).with_context(|| format!("reading {}", path.display()))?;
-            let header = rdr.headers()?.clone();
-            if header.get(2) != Some("network_id") {
-                bail!("{}: not a cibscan accounts.csv (third column is not network_id)", path.display());
-            }
-            let out = out.unwrap_or_else(|| run.join("takedown.csv"));
-            let mut w = csv::Writer::from_path(&out).with_context(|| format!("writing {}", out.display()))?;
-            w.write_record(&header)?;
-            let mut n = 0;
-            for rec in rdr.records() {
-                let rec = rec.with_context(|| format!("reading {}", path.display()))?;
-                // Rows were neutralised when accounts.csv was written: copied as they are.
-                if !rec.get(2).unwrap_or("").is_empty() {
-                    w.write_record(&rec)?;
-                    n += 1;
-                }
-            }
-            w.flush()?;
-            outln!("{n} accounts in networks; wrote {}", out.display())?;
+            let run = rundir::open(&run)?;
+            let rows: Vec<_> = run.accounts()?.into_iter().filter(|r| !r.network_id.is_empty()).collect();
+            let out = out.unwrap_or_else(|| run.path("takedown.csv"));
+            cibscan_core::run::replace_file(&out, |p| cibscan_core::output::write_accounts(p, &rows))?;
+            outln!("{} accounts in networks; wrote {}", rows.len(), out.display())?;
         }
         ExportCommand::Indicators { run, out } => {
-            let manifest = rundir::manifest(&run)?;
-            let data = rundir::dataset(&manifest, quiet)?;
-            let (network_of, names) = rundir::membership(&run, &data)?;
-            let rows = cibscan_core::export::indicators(&data, &network_of, &names, &Default::default());
-            let out = out.unwrap_or_else(|| run.join("published_indicators.csv"));
-            cibscan_core::export::write_indicators(&out, &rows)
-                .with_context(|| format!("writing {}", out.display()))?;
+            let run = rundir::open(&run)?;
+            let data = rundir::dataset(&run, quiet)?;
+            let m = run.membership(&data)?;
+            let rows = cibscan_core::export::indicators(&data, &m.network_of, &m.networks, &Default::default());
+            let out = out.unwrap_or_else(|| run.path("published_indicators.csv"));
+            cibscan_core::run::replace_file(&out, |p| cibscan_core::export::write_indicators(p, &rows))?;
             let count = |t: &str| rows.iter().filter(|r| r.indicator_type == t).count();
             outln!(
                 "{} accounts, {} domains, {} URLs; wrote {}",
@@ -132,34 +119,53 @@ pub fn export(what: ExportCommand, quiet: bool) -> Result<()> {
         }
         ExportCommand::Disclosure { run, network, out, key_file, threshold } => {
             use cibscan_core::disclosure;
-            let manifest = rundir::manifest(&run)?;
-            let data = rundir::dataset(&manifest, quiet)?;
-            let (network_of, names) = rundir::membership(&run, &data)?;
+            let opened = rundir::open(&run)?;
+            let data = rundir::dataset(&opened, quiet)?;
+            let m = opened.membership(&data)?;
+            let (network_of, names) = (m.network_of, m.networks);
             let Some(n) = names.iter().position(|x| *x == network) else {
                 bail!("no network {network:?} in {} (networks: {})", run.display(), names.join(", "))
             };
             let members: Vec<u32> =
                 (0..network_of.len() as u32).filter(|&a| network_of[a as usize] == Some(n as u32)).collect();
-            // The key last: a mistake above must not leave a new key file behind.
-            let key = match &key_file {
-                Some(path) => disclosure::key_from_file(path)?,
+            // A new key is saved beside the folder (never in it: the folder is for publication)
+            // and only once the disclosure is written, so a failure leaves no key behind.
+            let (key, new_key_path) = match &key_file {
+                Some(path) => (disclosure::key_from_file(path)?, None),
                 None => {
-                    let key = disclosure::generate_key();
-                    let mut path = out.clone().into_os_string();
-                    path.push(".key");
-                    let path = PathBuf::from(path);
-                    disclosure::write_key_file(&path, &key)?;
-                    eprintln!(
-                        "new HMAC key saved to {} (keep it secret; reuse it for consistent hashes)",
-                        path.display()
-                    );
-                    key
+                    let path = disclosure::key_path_for(&out)?;
+                    if path.exists() {
+                        bail!(
+                            "{}: a key is already there; give it with --key-file (same hashes as before) or move it",
+                            path.display()
+                        );
+                    }
+                    (disclosure::generate_key()?, Some(path))
                 }
             };
+            if let Some(key_file) = &key_file {
+                let (k, o) = (std::path::absolute(key_file)?, std::path::absolute(&out)?);
+                if k.starts_with(&o) {
+                    bail!("{}: the key is inside the folder to publish; keep it elsewhere", key_file.display());
+                }
+            }
             let opts =
                 disclosure::DisclosureOptions { threshold, ..disclosure::DisclosureOptions::new(key, network.clone()) };
+            let existed = out.exists();
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-            let m = disclosure::write_disclosure(&data, &members, &out, &opts)?;
+            let m = match disclosure::write_disclosure(&data, &members, &out, &opts) {
+                Ok(m) => m,
+                Err(e) => {
+                    if !existed {
+                        let _ = std::fs::remove_dir_all(&out);
+                    }
+                    return Err(e.into());
+                }
+            };
+            if let Some(path) = new_key_path {
+                disclosure::write_key_file(&path, &opts.key)?;
+                eprintln!("new HMAC key saved to {} (keep it secret; reuse it for consistent hashes)", path.display());
+            }
             outln!(
                 "network {network}: {} accounts ({} hashed), {} tweets; wrote {}",
                 m.counts.accounts,
@@ -173,103 +179,35 @@ pub fn export(what: ExportCommand, quiet: bool) -> Result<()> {
 }
 
 pub fn explain(account: &str, run: &std::path::Path, top: usize, items: usize, json: bool, quiet: bool) -> Result<()> {
-    use cibscan_core::explain::{find_account, shared_items, CoActor, SignalEvidence};
-    let manifest = rundir::manifest(run)?;
-    let signals = manifest.signals.clone();
-    let data = rundir::dataset(&manifest, quiet)?;
-    let Some(a) = find_account(&data, account) else { bail!("account {account:?} is not in the run's input") };
-    let key = data.accounts.key.get(a).to_string();
-
-    let mut network = String::new();
-    let mut rdr = csv::Reader::from_path(run.join("accounts.csv")).context("reading accounts.csv")?;
-    for rec in rdr.records() {
-        let rec = rec?;
-        if rec.get(0) == Some(key.as_str()) {
-            network = rec.get(2).unwrap_or("").to_string();
-        }
-    }
-    // A coordinated group the screen set aside: say so, with the screen's reasons.
-    let mut set_aside = serde_json::Value::Null;
-    if network.is_empty() {
-        let path = run.join("dismissed.json");
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            let groups: serde_json::Value =
-                serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-            set_aside = groups
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|g| g["account_ids"].as_array().is_some_and(|ids| ids.iter().any(|i| i == key.as_str())))
-                .map(|g| serde_json::json!({"id": g["id"], "screening": g["screening"]}))
-                .unwrap_or_default();
-        }
-    }
-    let mut rdr = csv::Reader::from_path(run.join("edges.csv")).context("reading edges.csv")?;
-    let header = rdr.headers()?.clone();
-    let mut per_signal: Vec<Vec<(f64, String)>> = vec![Vec::new(); signals.len()];
-    for rec in rdr.records() {
-        let rec = rec?;
-        let (src, dst) = (rec.get(0).unwrap_or(""), rec.get(1).unwrap_or(""));
-        let other = if src == key {
-            dst
-        } else if dst == key {
-            src
-        } else {
-            continue;
-        };
-        for (si, sig) in signals.iter().enumerate() {
-            let col = header.iter().position(|h| h == sig.name);
-            if let Some(v) = col.and_then(|c| rec.get(c)).and_then(|v| v.parse::<f64>().ok()) {
-                per_signal[si].push((v, other.to_string()));
-            }
-        }
-    }
-    let mut evidence = Vec::new();
-    for (si, sig) in signals.iter().enumerate() {
-        let mut list = std::mem::take(&mut per_signal[si]);
-        list.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-        let co_actors: Vec<CoActor> = list
-            .into_iter()
-            .take(top)
-            .filter_map(|(surprise, other)| {
-                let b = data.accounts.lookup(&other)?;
-                Some(CoActor {
-                    screen_name: data.strings.opt(data.accounts.screen_name[b as usize]).unwrap_or("").to_string(),
-                    account_id: other,
-                    surprise,
-                    items: shared_items(&data, sig, a, b, items),
-                })
-            })
-            .collect();
-        if !co_actors.is_empty() {
-            evidence.push(SignalEvidence { signal: sig.name, window_seconds: sig.window_ms / 1000, co_actors });
-        }
-    }
-    let screen = data.strings.opt(data.accounts.screen_name[a as usize]).unwrap_or("");
+    use cibscan_core::output::printable;
+    let run = rundir::open(run)?;
+    let data = rundir::dataset(&run, quiet)?;
+    let e = cibscan_core::explain::explain(&run, &data, account, top, items)?;
     if json {
-        let v = serde_json::json!({"account_id": key, "screen_name": screen, "network_id": network,
-            "dismissed_group": set_aside, "signals": evidence});
-        outln!("{}", serde_json::to_string_pretty(&v)?)?;
+        outln!("{}", serde_json::to_string_pretty(&e)?)?;
         return Ok(());
     }
-    let place = if !network.is_empty() {
-        format!("network {network}")
-    } else if let Some(id) = set_aside["id"].as_str() {
-        let reasons: Vec<&str> = set_aside["screening"]["authenticity"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|r| r.as_str())
-            .collect();
-        format!("in no network; coordinated group {id} was set aside as authentic ({})", reasons.join("; "))
+    let place = if !e.network_id.is_empty() {
+        format!("network {}", printable(&e.network_id))
+    } else if let Some(g) = &e.dismissed_group {
+        format!(
+            "in no network; coordinated group {} was set aside as authentic ({})",
+            printable(&g.id),
+            printable(&g.authenticity.join("; "))
+        )
     } else {
         "in no network".to_string()
     };
-    outln!("account {key} (@{screen}): {place}")?;
-    for e in &evidence {
-        outln!("\n{} (window {} s)", e.signal, e.window_seconds)?;
-        for c in &e.co_actors {
-            outln!("  with {} (@{}), surprise {:.1} (-log10 p)", c.account_id, c.screen_name, c.surprise)?;
+    outln!("account {} (@{}): {place}", printable(&e.account_id), printable(&e.screen_name))?;
+    for s in &e.signals {
+        outln!("\n{} (window {} s)", s.signal, s.window_seconds)?;
+        for c in &s.co_actors {
+            outln!(
+                "  with {} (@{}), surprise {:.1} (-log10 p)",
+                printable(&c.account_id),
+                printable(&c.screen_name),
+                c.surprise
+            )?;
             for it in &c.items {
                 outln!(
                     "    {} post {}  |  {} post {}  |  {}",
@@ -277,7 +215,7 @@ pub fn explain(account: &str, run: &std::path::Path, top: usize, items: usize, j
                     it.post_id,
                     it.other_time,
                     it.other_post_id,
-                    it.text.replace('\n', " ")
+                    printable(&it.text.replace('\n', " "))
                 )?;
             }
         }

@@ -109,9 +109,13 @@ enum Command {
         /// Seed of the clustering (output is deterministic per seed); overrides the config.
         #[arg(long)]
         seed: Option<u64>,
-        /// Print the wall time of each stage to stderr.
+        /// Print the wall time of each stage to stderr (always recorded in run.json).
         #[arg(long)]
         timings: bool,
+        /// Replace the run already in --out (the new run is written beside it and moved into
+        /// place only when complete).
+        #[arg(long)]
+        force: bool,
         /// An earlier takedown to link networks to: NAME=PATH (an archive in any supported
         /// format; repeatable).
         #[arg(long = "prior", value_parser = act::parse_prior)]
@@ -311,7 +315,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Config { default: _ } => {
             out!("{}", cibscan_core::config::DetectConfig::default_toml())?;
         }
-        Command::Detect { input, out, config, seed, timings, priors } => {
+        Command::Detect { input, out, config, seed, timings, force, priors } => {
+            use cibscan_core::run::{self, RunInfo, StageTiming};
             let config = match &config {
                 Some(p) => {
                     let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
@@ -324,41 +329,54 @@ fn run(cli: Cli) -> Result<()> {
             if let Some(seed) = seed {
                 opts.seed = seed;
             }
+            // Refused before any work if --out holds something else.
+            let staging = run::Staging::new(&out, force)?;
+            let started_at = run::now_utc();
             let started = std::time::Instant::now();
-            let (data, _) = read_inputs(&input, cli.quiet)?;
+            let (data, stats) = read_inputs(&input, cli.quiet)?;
+            if stats.duplicate_posts > 0 {
+                eprintln!(
+                    "note: {} posts were read more than once (same post id) and are counted once",
+                    stats.duplicate_posts
+                );
+            }
             let read_seconds = started.elapsed().as_secs_f64();
             let bar = progress::Bar::steps(cli.quiet, "detecting");
             let mut det = cibscan_core::detect::detect(&data, &opts, &bar);
             bar.done();
             if !priors.is_empty() {
                 let link_started = std::time::Instant::now();
-                let priors = act::read_priors(&priors, cli.quiet)?;
+                let read = act::read_priors(&priors, cli.quiet)?;
                 let members: Vec<Vec<u32>> = det.networks.iter().map(|n| n.members.clone()).collect();
-                for (net, links) in det.networks.iter_mut().zip(cibscan_core::link::links(&data, &members, &priors)) {
+                for (net, links) in det.networks.iter_mut().zip(cibscan_core::link::links(&data, &members, &read)) {
                     net.links = links;
                 }
                 det.timings.push(("link to priors".into(), link_started.elapsed().as_secs_f64()));
             }
-            let write_started = std::time::Instant::now();
-            cibscan_core::output::write_detection(&out, &data, &det)
+            let info = RunInfo {
+                inputs: input.inputs.clone(),
+                format: input.format.into(),
+                max_errors: input.max_errors,
+                priors: act::prior_records(&priors),
+                started: started_at,
+                stages: vec![StageTiming { stage: "read input".into(), seconds: read_seconds }],
+            };
+            let manifest = run::write_run(staging, &data, &stats, &det, &opts, info)
                 .with_context(|| format!("writing results to {}", out.display()))?;
-            write_run_manifest(&out, &input, &det)?;
             if timings {
-                let mut stages = vec![("read input".to_string(), read_seconds)];
-                stages.extend(det.timings.iter().cloned());
-                stages.push(("write outputs".into(), write_started.elapsed().as_secs_f64()));
-                stages.push(("total".into(), started.elapsed().as_secs_f64()));
-                for (stage, secs) in stages {
-                    eprintln!("{stage:<28} {secs:>8.3} s");
+                for t in &manifest.stages {
+                    eprintln!("{:<28} {:>8.3} s", t.stage, t.seconds);
                 }
+                eprintln!("{:<28} {:>8.3} s", "total", started.elapsed().as_secs_f64());
             }
-            let flagged: usize = det.networks.iter().map(|n| n.accounts).sum();
-            let set_aside: usize = det.dismissed.iter().map(|g| g.accounts).sum();
+            let c = &manifest.counts;
             outln!(
-                "{} networks, {flagged} accounts flagged; {} coordinated groups ({set_aside} accounts) judged authentic \
+                "{} networks, {} accounts flagged; {} coordinated groups ({} accounts) judged authentic \
                  (dismissed.json); wrote {}",
-                det.networks.len(),
-                det.dismissed.len(),
+                c.networks,
+                c.flagged_accounts,
+                c.dismissed_groups,
+                c.dismissed_accounts,
                 out.display()
             )?;
         }
@@ -380,23 +398,4 @@ fn run(cli: Cli) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// `run.json`: what `explain` needs to recompute the evidence of a run.
-fn write_run_manifest(out: &std::path::Path, input: &InputArgs, det: &cibscan_core::detect::Detection) -> Result<()> {
-    let inputs: Vec<String> = input
-        .inputs
-        .iter()
-        .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()).display().to_string())
-        .collect();
-    let signals: Vec<serde_json::Value> =
-        det.signals.iter().map(|s| serde_json::json!({"name": s.name, "window_ms": s.window_ms})).collect();
-    let manifest = serde_json::json!({
-        "tool": concat!("cibscan ", env!("CARGO_PKG_VERSION")),
-        "inputs": inputs,
-        "format": format!("{:?}", InputFormat::from(input.format)).to_lowercase(),
-        "signals": signals,
-    });
-    let path = out.join("run.json");
-    cibscan_core::output::write_json(&path, &manifest).with_context(|| format!("writing {}", path.display()))
 }

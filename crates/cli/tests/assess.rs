@@ -81,5 +81,5 @@ fn a_missing_run_is_a_clear_error() {
         .output()
         .unwrap();
     assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("accounts.csv"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("run.json"), "{}", String::from_utf8_lossy(&o.stderr));
 }

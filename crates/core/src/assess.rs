@@ -18,15 +18,14 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum AssessError {
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("{path}: {source}")]
-    Csv { path: PathBuf, source: csv::Error },
-    #[error("{path}: {source}")]
-    Json { path: PathBuf, source: serde_json::Error },
-    #[error("{path}: missing column `{column}` (is this a cibscan detect output directory?)")]
-    MissingColumn { path: PathBuf, column: &'static str },
+    #[error("{path}: {error}")]
+    Io { path: PathBuf, error: std::io::Error },
+    #[error("{path}: {error}")]
+    Csv { path: PathBuf, error: csv::Error },
+    #[error(transparent)]
+    Run(#[from] crate::run::RunError),
     #[error("{path}: the list is empty")]
     EmptyList { path: PathBuf },
 }
@@ -50,83 +49,74 @@ pub struct Run {
     wave_days: HashMap<String, (String, u64)>,
 }
 
-fn strings(v: &serde_json::Value) -> Vec<String> {
-    v.as_array().into_iter().flatten().filter_map(|s| s.as_str()).map(str::to_string).collect()
+/// A network as the assessment sees it.
+#[derive(Debug, Clone, Default)]
+pub struct RunNetwork {
+    pub id: String,
+    pub verdict: String,
+    pub indicators: Vec<String>,
+    pub creation_waves: Vec<crate::screen::CreationWave>,
+}
+
+/// A set-aside group as the assessment sees it.
+#[derive(Debug, Clone, Default)]
+pub struct RunDismissed {
+    pub id: String,
+    pub reasons: Vec<String>,
+    pub account_ids: Vec<String>,
 }
 
 impl Run {
-    /// Reads `accounts.csv`, `networks.json` and `dismissed.json` of a run directory.
-    pub fn load(dir: &Path) -> Result<Run, AssessError> {
-        let path = dir.join("accounts.csv");
-        let csv_err = |source| AssessError::Csv { path: path.clone(), source };
-        let mut rdr = csv::Reader::from_path(&path).map_err(csv_err)?;
-        let header = rdr.headers().map_err(csv_err)?.clone();
-        for column in crate::output::ACCOUNTS_HEADER {
-            if !header.iter().any(|h| h == column) {
-                return Err(AssessError::MissingColumn { path: path.clone(), column });
-            }
-        }
-        let mut run = Run::default();
-        for rec in rdr.deserialize::<RunAccount>() {
-            let mut a = rec.map_err(csv_err)?;
-            // Text cells were neutralised against spreadsheet formulas when written.
-            if a.screen_name.starts_with("'") {
-                a.screen_name.remove(0);
-            }
-            let i = run.accounts.len();
-            run.by_id.insert(a.account_id.clone(), i);
+    /// What an assessment needs of a detection run.
+    pub fn load(run: &crate::run::Run) -> Result<Run, AssessError> {
+        let networks = run.networks()?.into_iter().map(|n| RunNetwork {
+            id: n.id,
+            verdict: n.screening.verdict.name().to_string(),
+            indicators: n.screening.indicators,
+            creation_waves: n.evidence.creation_waves,
+        });
+        let created =
+            run.indicators()?.into_iter().filter_map(|r| Some((r.account_id, r.account_created?))).collect::<Vec<_>>();
+        let dismissed = run.dismissed()?.into_iter().map(|g| RunDismissed {
+            id: g.group.id,
+            reasons: g.group.screening.authenticity,
+            account_ids: g.account_ids,
+        });
+        Ok(Run::new(run.accounts()?, networks, created, dismissed))
+    }
+
+    /// From the run's accounts, networks, account creation days and set-aside groups.
+    pub fn new(
+        accounts: Vec<RunAccount>,
+        networks: impl IntoIterator<Item = RunNetwork>,
+        created: impl IntoIterator<Item = (String, String)>,
+        dismissed: impl IntoIterator<Item = RunDismissed>,
+    ) -> Run {
+        let mut out = Run::default();
+        for a in accounts {
+            let i = out.accounts.len();
+            out.by_id.insert(a.account_id.clone(), i);
             if !a.screen_name.is_empty() {
-                run.by_handle.entry(a.screen_name.to_lowercase()).or_insert(i);
+                out.by_handle.entry(a.screen_name.to_lowercase()).or_insert(i);
             }
-            run.accounts.push(a);
+            out.accounts.push(a);
         }
-        let read_json = |name: &str| -> Result<serde_json::Value, AssessError> {
-            let path = dir.join(name);
-            let text =
-                std::fs::read_to_string(&path).map_err(|source| AssessError::Io { path: path.clone(), source })?;
-            serde_json::from_str(&text).map_err(|source| AssessError::Json { path, source })
-        };
-        for n in read_json("networks.json")?.as_array().into_iter().flatten() {
-            let id = n["id"].as_str().unwrap_or("").to_string();
-            let verdict = n["screening"]["verdict"].as_str().unwrap_or("").to_string();
-            for w in n["creation_waves"].as_array().into_iter().flatten() {
-                let (Some(day), Some(k)) = (w["date"].as_str(), w["accounts"].as_u64()) else { continue };
-                let e = run.wave_days.entry(day.to_string()).or_insert((id.clone(), 0));
-                if k > e.1 {
-                    *e = (id.clone(), k);
+        for n in networks {
+            for w in &n.creation_waves {
+                let e = out.wave_days.entry(w.date.clone()).or_insert((n.id.clone(), 0));
+                if w.accounts > e.1 {
+                    *e = (n.id.clone(), w.accounts);
                 }
             }
-            run.networks.insert(id, (verdict, strings(&n["screening"]["indicators"])));
+            out.networks.insert(n.id, (n.verdict, n.indicators));
         }
-        let path = dir.join("indicators.csv");
-        if path.exists() {
-            let csv_err = |source| AssessError::Csv { path: path.clone(), source };
-            let mut rdr = csv::Reader::from_path(&path).map_err(csv_err)?;
-            let header = rdr.headers().map_err(csv_err)?.clone();
-            if let (Some(i), Some(c)) =
-                (header.iter().position(|h| h == "account_id"), header.iter().position(|h| h == "account_created"))
-            {
-                for rec in rdr.records() {
-                    let rec = rec.map_err(csv_err)?;
-                    if let (Some(id), Some(day)) = (rec.get(i), rec.get(c)) {
-                        if !day.is_empty() {
-                            run.created.insert(id.to_string(), day.to_string());
-                        }
-                    }
-                }
+        out.created.extend(created);
+        for g in dismissed {
+            for a in g.account_ids {
+                out.dismissed.insert(a, (g.id.clone(), g.reasons.clone()));
             }
         }
-        // Older runs have no dismissed.json: nothing was set aside.
-        if dir.join("dismissed.json").exists() {
-            for g in read_json("dismissed.json")?.as_array().into_iter().flatten() {
-                let id = g["id"].as_str().unwrap_or("").to_string();
-                let reasons = strings(&g["screening"]["authenticity"]);
-                for a in strings(&g["account_ids"]) {
-                    run.dismissed.insert(a, (id.clone(), reasons.clone()));
-                }
-            }
-        }
-        Ok(run)
+        out
     }
 
     /// The account an entry names: an id, else a handle (with or without `@`, any case).
@@ -142,15 +132,15 @@ impl Run {
 /// Reads a list: a CSV with a `userid` column, or one id or handle per line (blank lines
 /// and `#` comments skipped).
 pub fn read_list(path: &Path) -> Result<Vec<String>, AssessError> {
-    let text = std::fs::read_to_string(path).map_err(|source| AssessError::Io { path: path.into(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|error| AssessError::Io { path: path.into(), error })?;
     let first = text.lines().next().unwrap_or("");
     let entries: Vec<String> = if first.split(',').any(|h| h.trim().trim_matches('"') == "userid") {
         let mut rdr = csv::Reader::from_reader(text.as_bytes());
-        let header = rdr.headers().map_err(|source| AssessError::Csv { path: path.into(), source })?.clone();
+        let header = rdr.headers().map_err(|error| AssessError::Csv { path: path.into(), error })?.clone();
         let c = header.iter().position(|h| h.trim() == "userid").expect("checked above");
         let mut out = Vec::new();
         for rec in rdr.records() {
-            let rec = rec.map_err(|source| AssessError::Csv { path: path.into(), source })?;
+            let rec = rec.map_err(|error| AssessError::Csv { path: path.into(), error })?;
             out.push(rec.get(c).unwrap_or("").trim().to_string());
         }
         out
@@ -369,36 +359,34 @@ pub fn write_assessment(path: &Path, rows: &[Assessment]) -> std::io::Result<()>
 mod tests {
     use super::*;
 
-    fn run() -> (tempfile::TempDir, Run) {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("accounts.csv"),
-            "account_id,screen_name,network_id,role,coordination_score,inauthenticity_score,posts,signals\n\
-             1,opA,N1,amplifier,0.99,0.70,40,co_retweet;amplification\n\
-             2,Reporter,,,0,0.05,300,\n\
-             3,quiet,,,0,,2,\n\
-             4,someone,,,0,0.40,50,\n\
-             5,batch7731,,,0,0.80,9,\n",
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("networks.json"),
-            r#"[{"id":"N1","creation_waves":[{"date":"2019-09-03","accounts":40}],
-                "screening":{"verdict":"inauthentic","indicators":["echo chamber"]}}]"#,
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("dismissed.json"),
-            r#"[{"id":"D1","account_ids":["2"],"screening":{"authenticity":["outside audience"]}}]"#,
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("indicators.csv"),
-            "account_id,account_created,inauthenticity_score\n1,2019-09-03,0.7\n4,2019-09-03,0.4\n5,2019-09-03,0.8\n",
-        )
-        .unwrap();
-        let r = Run::load(dir.path()).unwrap();
-        (dir, r)
+    fn run() -> ((), Run) {
+        let row = |id: &str, handle: &str, network: &str, score: Option<f64>, posts: u64, signals: &str| RunAccount {
+            account_id: id.into(),
+            screen_name: handle.into(),
+            network_id: network.into(),
+            role: if network.is_empty() { String::new() } else { "amplifier".into() },
+            coordination_score: if network.is_empty() { 0.0 } else { 0.99 },
+            inauthenticity_score: score,
+            posts,
+            signals: signals.into(),
+        };
+        let accounts = vec![
+            row("1", "opA", "N1", Some(0.7), 40, "co_retweet;amplification"),
+            row("2", "Reporter", "", Some(0.05), 300, ""),
+            row("3", "quiet", "", None, 2, ""),
+            row("4", "someone", "", Some(0.4), 50, ""),
+            row("5", "batch7731", "", Some(0.8), 9, ""),
+        ];
+        let networks = [RunNetwork {
+            id: "N1".into(),
+            verdict: "inauthentic".into(),
+            indicators: vec!["echo chamber".into()],
+            creation_waves: vec![crate::screen::CreationWave { date: "2019-09-03".into(), accounts: 40 }],
+        }];
+        let created = ["1", "4", "5"].map(|a| (a.to_string(), "2019-09-03".to_string()));
+        let dismissed =
+            [RunDismissed { id: "D1".into(), reasons: vec!["outside audience".into()], account_ids: vec!["2".into()] }];
+        ((), Run::new(accounts, networks, created, dismissed))
     }
 
     #[test]
@@ -444,6 +432,5 @@ mod tests {
         let c = dir.path().join("c.txt");
         std::fs::write(&c, "\n# nothing\n").unwrap();
         assert!(matches!(read_list(&c), Err(AssessError::EmptyList { .. })));
-        assert!(matches!(Run::load(dir.path()), Err(AssessError::Csv { .. })));
     }
 }

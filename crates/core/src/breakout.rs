@@ -16,7 +16,7 @@
 
 use crate::model::{Dataset, PostIndex, PostKind, NO_ACCOUNT, NO_STR};
 use crate::traces::normalise_url;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Fewest posts linking to a platform for the network to count as working on it.
@@ -45,7 +45,7 @@ const PLATFORMS: [(&str, &str); 16] = [
 ];
 
 /// PRODUCT.md §4 `breakout`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Breakout {
     pub category: u8,
     pub evidence: Vec<String>,

@@ -7,7 +7,7 @@
 use crate::detect::{DetectOptions, Signal, SIGNALS};
 use crate::score::ScoreOptions;
 use crate::screen::ScreenOptions;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[derive(Debug, thiserror::Error)]
@@ -21,7 +21,7 @@ pub enum ConfigError {
 }
 
 /// `[detect]`: the chance model, clustering and filtering.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DetectSection {
     pub alpha: f64,
@@ -49,15 +49,17 @@ impl Default for DetectSection {
 }
 
 /// `[signals.NAME]`: whether a signal is computed and its window.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignalSection {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub window_seconds: Option<f64>,
 }
 
 /// The whole file.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DetectConfig {
     pub detect: DetectSection,
@@ -88,6 +90,35 @@ fn signal_doc(name: &str) -> &'static str {
 }
 
 impl DetectConfig {
+    /// The configuration that gives `opts`, every section and signal spelled out (what a
+    /// run's manifest records, so that the run can be repeated from it alone).
+    pub fn resolved(opts: &DetectOptions) -> DetectConfig {
+        let signals = SIGNALS
+            .iter()
+            .map(|sig| {
+                let used = opts.signals.iter().find(|s| s.name == sig.name);
+                let section = SignalSection {
+                    enabled: Some(used.is_some()),
+                    window_seconds: Some(used.unwrap_or(sig).window_ms as f64 / 1000.0),
+                };
+                (sig.name.to_string(), section)
+            })
+            .collect();
+        DetectConfig {
+            detect: DetectSection {
+                alpha: opts.score.alpha,
+                min_items: opts.score.min_items,
+                max_item_accounts: opts.max_item_accounts,
+                min_network_size: opts.min_network_size,
+                resolution: opts.resolution,
+                join_share: opts.join_share,
+                seed: opts.seed,
+            },
+            screen: opts.screen.clone(),
+            signals,
+        }
+    }
+
     pub fn from_toml_str(s: &str) -> Result<DetectConfig, ConfigError> {
         let c: DetectConfig = toml::from_str(s)?;
         c.options()?;

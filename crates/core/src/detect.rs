@@ -105,10 +105,11 @@ impl Default for DetectOptions {
 }
 
 /// One detected network.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Network {
     pub id: String,
-    /// Member accounts (indices into the dataset's accounts), ascending.
+    /// Member accounts (indices into the dataset's accounts), ascending. Not in
+    /// `networks.json` (membership is in `accounts.csv`): empty when read back from a run.
     #[serde(skip)]
     pub members: Vec<u32>,
     pub accounts: usize,
@@ -122,14 +123,14 @@ pub struct Network {
     /// accounts, and by a quarter when the screen found no indicator of inauthenticity.
     pub confidence: f64,
     /// Per signal: edges inside the network.
-    pub signals: BTreeMap<&'static str, u64>,
+    pub signals: BTreeMap<String, u64>,
     pub languages: BTreeMap<String, u64>,
     /// Creation waves, account age and profiles (`creation_waves` is a top-level field).
     #[serde(flatten)]
     pub evidence: Evidence,
     pub traction: Traction,
     /// Breakout Scale estimate (networks only).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakout: Option<crate::breakout::Breakout>,
     /// The authenticity screen's verdict and reasons.
     pub screening: Screening,
@@ -163,7 +164,11 @@ impl Network {
             },
             traction: Traction::default(),
             breakout: None,
-            screening: Screening { verdict: "undetermined", indicators: Vec::new(), authenticity: Vec::new() },
+            screening: Screening {
+                verdict: crate::screen::ScreenVerdict::Undetermined,
+                indicators: Vec::new(),
+                authenticity: Vec::new(),
+            },
             timeline: crate::timeline::timeline(&[], &Default::default()),
             narratives: Vec::new(),
             links: Vec::new(),
@@ -346,7 +351,7 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
             let (a, b) = (e.a[i] as usize, e.b[i] as usize);
             if let (Some(na), Some(nb)) = (group_of[a], group_of[b]) {
                 if na == nb {
-                    *groups[na as usize].signals.entry(signals[si].name).or_default() += 1;
+                    *groups[na as usize].signals.entry(signals[si].name.to_string()).or_default() += 1;
                     account_signals[a] |= 1 << si;
                     account_signals[b] |= 1 << si;
                     best[a] = best[a].max(e.surprise[i]);
@@ -383,7 +388,7 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
         }
         g.evidence = crate::screen::evidence(data, &g.members, &first_post, &opts.screen);
         g.screening = crate::screen::screen(&g.evidence, &tr, &opts.screen);
-        if g.screening.verdict == "undetermined" {
+        if g.screening.verdict == crate::screen::ScreenVerdict::Undetermined {
             g.confidence *= 0.75;
         }
         g.confidence = (g.confidence * 1000.0).round() / 1000.0;

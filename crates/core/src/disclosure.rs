@@ -35,6 +35,8 @@ type HmacSha256 = Hmac<Sha256>;
 pub const DEFAULT_THRESHOLD: u32 = 5000;
 /// The shortest key accepted (128 bits).
 pub const MIN_KEY_BYTES: usize = 16;
+/// Longest key file read (anything longer is not a key).
+pub const MAX_KEY_BYTES: usize = 4096;
 /// The manifest's file name, in the output folder.
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// The hashing algorithm, as the manifest names it.
@@ -124,11 +126,18 @@ impl DisclosureOptions {
 }
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DisclosureError {
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("{path}: {source}")]
-    Csv { path: PathBuf, source: csv::Error },
+    #[error("{path}: {error}")]
+    Io { path: PathBuf, error: std::io::Error },
+    #[error("{path}: {error}")]
+    Csv { path: PathBuf, error: csv::Error },
+    #[error("{path}: more than {MAX_KEY_BYTES} bytes: not a key file")]
+    KeyFileTooLong { path: PathBuf },
+    #[error("the operating system's random source failed: {0}")]
+    Random(String),
+    #[error("{path}: the key would be inside the folder to publish; keep it elsewhere")]
+    KeyInsidePublication { path: PathBuf },
     #[error("{path}: key is {len} bytes; at least {MIN_KEY_BYTES} are needed (e.g. 32 random bytes, hex-encoded)")]
     KeyFileTooShort { path: PathBuf, len: usize },
     #[error("the key is {len} bytes; at least {MIN_KEY_BYTES} are needed")]
@@ -238,7 +247,14 @@ pub fn key_fingerprint(key: &[u8]) -> String {
 /// fewer than [`MIN_KEY_BYTES`] bytes remain. A binary key that ends in a CR or LF byte
 /// loses it: store binary keys hex- or base64-encoded (the text itself is then the key).
 pub fn key_from_file(path: &Path) -> Result<Vec<u8>, DisclosureError> {
-    let mut key = std::fs::read(path).map_err(|e| DisclosureError::Io { path: path.to_path_buf(), source: e })?;
+    use std::io::Read as _;
+    let io = |error| DisclosureError::Io { path: path.to_path_buf(), error };
+    // Bounded: `--key-file /dev/zero` (or a data file given by mistake) is not read whole.
+    let mut key = Vec::new();
+    std::fs::File::open(path).map_err(io)?.take(MAX_KEY_BYTES as u64 + 1).read_to_end(&mut key).map_err(io)?;
+    if key.len() > MAX_KEY_BYTES {
+        return Err(DisclosureError::KeyFileTooLong { path: path.to_path_buf() });
+    }
     while key.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
         key.pop();
     }
@@ -252,19 +268,30 @@ pub fn key_from_file(path: &Path) -> Result<Vec<u8>, DisclosureError> {
 /// bits of entropy), so that it survives being stored in a text file and read back with
 /// [`key_from_file`].
 ///
-/// Panics only if the operating system's random source fails: there is no safe fallback.
-pub fn generate_key() -> Vec<u8> {
+/// Fails only if the operating system's random source fails: there is no safe fallback.
+pub fn generate_key() -> Result<Vec<u8>, DisclosureError> {
     let mut raw = [0u8; 32];
-    if let Err(e) = getrandom::fill(&mut raw) {
-        panic!("the operating system's random source failed: {e}");
-    }
-    hex(&raw).into_bytes()
+    getrandom::fill(&mut raw).map_err(|e| DisclosureError::Random(e.to_string()))?;
+    Ok(hex(&raw).into_bytes())
+}
+
+/// Where a new key for a disclosure written to `out` is saved: beside the folder, never in
+/// it (`d/` and `d` both give `d.key`).
+pub fn key_path_for(out: &Path) -> Result<PathBuf, DisclosureError> {
+    let out = std::path::absolute(out).map_err(|error| DisclosureError::Io { path: out.to_path_buf(), error })?;
+    let clean: PathBuf = out.components().collect();
+    let Some(name) = clean.file_name() else {
+        return Err(DisclosureError::KeyInsidePublication { path: clean.join(".key") });
+    };
+    let mut file = name.to_os_string();
+    file.push(".key");
+    Ok(clean.with_file_name(file))
 }
 
 /// Writes `key` and a newline to a new file readable only by its owner (on Unix); refuses
 /// to overwrite an existing file.
 pub fn write_key_file(path: &Path, key: &[u8]) -> Result<(), DisclosureError> {
-    let io = |e: std::io::Error| DisclosureError::Io { path: path.to_path_buf(), source: e };
+    let io = |error: std::io::Error| DisclosureError::Io { path: path.to_path_buf(), error };
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -289,7 +316,7 @@ pub fn file_names(name: &str) -> (String, String) {
     (format!("{name}_users_csv_hashed.csv"), format!("{name}_tweets_csv_hashed.csv"))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
         let _ = write!(s, "{b:02x}");
@@ -404,7 +431,7 @@ impl<W: Write> Write for Hashing<W> {
 type CsvOut = csv::Writer<Hashing<std::io::BufWriter<std::fs::File>>>;
 
 fn create_csv(path: &Path) -> Result<CsvOut, DisclosureError> {
-    let f = std::fs::File::create(path).map_err(|e| DisclosureError::Io { path: path.to_path_buf(), source: e })?;
+    let f = std::fs::File::create(path).map_err(|e| DisclosureError::Io { path: path.to_path_buf(), error: e })?;
     let inner = Hashing { inner: std::io::BufWriter::with_capacity(1 << 20, f), hasher: Sha256::new(), bytes: 0 };
     Ok(csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Always)
@@ -413,7 +440,7 @@ fn create_csv(path: &Path) -> Result<CsvOut, DisclosureError> {
 }
 
 fn finish_csv(w: CsvOut, path: &Path, name: String, rows: u64) -> Result<FileEntry, DisclosureError> {
-    let io = |e: std::io::Error| DisclosureError::Io { path: path.to_path_buf(), source: e };
+    let io = |error: std::io::Error| DisclosureError::Io { path: path.to_path_buf(), error };
     let mut h = w.into_inner().map_err(|e| io(e.into_error()))?;
     h.flush().map_err(io)?;
     h.inner.get_ref().sync_all().map_err(io)?;
@@ -592,7 +619,7 @@ pub fn write_disclosure(
         })
         .collect();
 
-    let dir_io = |e: std::io::Error| DisclosureError::Io { path: dir.to_path_buf(), source: e };
+    let dir_io = |e: std::io::Error| DisclosureError::Io { path: dir.to_path_buf(), error: e };
     std::fs::create_dir_all(dir).map_err(dir_io)?;
     let (users_name, tweets_name) = file_names(&opts.name);
 
@@ -600,7 +627,7 @@ pub fn write_disclosure(
     let users_path = dir.join(&users_name);
     let csv_err = |path: &Path| {
         let path = path.to_path_buf();
-        move |e: csv::Error| DisclosureError::Csv { path: path.clone(), source: e }
+        move |e: csv::Error| DisclosureError::Csv { path: path.clone(), error: e }
     };
     let mut w = create_csv(&users_path)?;
     w.write_record(USERS_COLUMNS).map_err(csv_err(&users_path))?;
@@ -728,7 +755,7 @@ pub fn write_disclosure(
     let mut json = serde_json::to_vec_pretty(&manifest)?;
     json.push(b'\n');
     let manifest_path = dir.join(MANIFEST_FILE);
-    std::fs::write(&manifest_path, json).map_err(|e| DisclosureError::Io { path: manifest_path, source: e })?;
+    std::fs::write(&manifest_path, json).map_err(|e| DisclosureError::Io { path: manifest_path, error: e })?;
     Ok(manifest)
 }
 
@@ -785,8 +812,8 @@ mod tests {
         assert_eq!(key_from_file(&p).unwrap(), b"0123456789abcdef");
         std::fs::write(&p, b"short\n").unwrap();
         assert!(matches!(key_from_file(&p), Err(DisclosureError::KeyFileTooShort { len: 5, .. })));
-        let k1 = generate_key();
-        let k2 = generate_key();
+        let k1 = generate_key().unwrap();
+        let k2 = generate_key().unwrap();
         assert_eq!(k1.len(), 64);
         assert!(k1.iter().all(u8::is_ascii_hexdigit));
         assert_ne!(k1, k2);

@@ -13,8 +13,11 @@ use serde::Serialize;
 /// One shared item: both posts and their times.
 #[derive(Debug, Clone, Serialize)]
 pub struct SharedItem {
+    /// Post ids are strings in JSON: they exceed 2^53, where JSON readers lose digits.
+    #[serde(serialize_with = "crate::output::serialize_id")]
     pub post_id: u64,
     pub time: String,
+    #[serde(serialize_with = "crate::output::serialize_id")]
     pub other_post_id: u64,
     pub other_time: String,
     /// The account's post text (what the item is about).
@@ -39,12 +42,127 @@ pub struct SignalEvidence {
     pub co_actors: Vec<CoActor>,
 }
 
-/// Finds an account by platform key, or else by screen name (case-insensitive).
-pub fn find_account(data: &Dataset, query: &str) -> Option<AccountIdx> {
-    data.accounts.lookup(query).or_else(|| {
-        (0..data.accounts.len() as AccountIdx).find(|&a| {
-            data.strings.opt(data.accounts.screen_name[a as usize]).is_some_and(|s| s.eq_ignore_ascii_case(query))
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExplainError {
+    #[error("account {0:?} is not in the run's input")]
+    NotFound(String),
+    #[error("@{handle} names {} accounts ({}): give the account id", ids.len(), ids.join(", "))]
+    Ambiguous { handle: String, ids: Vec<String> },
+    #[error(transparent)]
+    Run(#[from] crate::run::RunError),
+}
+
+/// Finds an account: `@handle` by screen name (case-insensitive), else a platform id, else a
+/// screen name. A handle that several accounts bear is an error naming them.
+pub fn find_account(data: &Dataset, query: &str) -> Result<AccountIdx, ExplainError> {
+    let query = query.trim();
+    let handle = query.strip_prefix('@');
+    if handle.is_none() {
+        if let Some(a) = data.accounts.lookup(query) {
+            return Ok(a);
+        }
+    }
+    let handle = handle.unwrap_or(query);
+    let found: Vec<AccountIdx> = (0..data.accounts.len() as AccountIdx)
+        .filter(|&a| {
+            data.strings.opt(data.accounts.screen_name[a as usize]).is_some_and(|s| s.eq_ignore_ascii_case(handle))
         })
+        .collect();
+    match found.as_slice() {
+        [] => Err(ExplainError::NotFound(query.to_string())),
+        [a] => Ok(*a),
+        many => Err(ExplainError::Ambiguous {
+            handle: handle.to_string(),
+            ids: many.iter().map(|&a| data.accounts.key.get(a).to_string()).collect(),
+        }),
+    }
+}
+
+/// A set-aside group an account is in, with the screen's reasons.
+#[derive(Debug, Clone, Serialize)]
+pub struct SetAside {
+    pub id: String,
+    pub authenticity: Vec<String>,
+}
+
+/// Why an account is where the run put it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    pub account_id: String,
+    pub screen_name: String,
+    /// Empty when the account is in no network.
+    pub network_id: String,
+    /// The coordinated group the screen set aside as authentic, if the account is in one.
+    pub dismissed_group: Option<SetAside>,
+    pub signals: Vec<SignalEvidence>,
+}
+
+/// Explains `query` (see [`find_account`]) from a run and its input, read again: the
+/// strongest `top` co-actors per signal, each with at most `items` shared items.
+pub fn explain(
+    run: &crate::run::Run,
+    data: &Dataset,
+    query: &str,
+    top: usize,
+    items: usize,
+) -> Result<Explanation, ExplainError> {
+    let a = find_account(data, query)?;
+    let key = data.accounts.key.get(a).to_string();
+    let network_id =
+        run.accounts()?.into_iter().find(|r| r.account_id == key).map(|r| r.network_id).unwrap_or_default();
+    let dismissed_group = if network_id.is_empty() {
+        run.dismissed()?
+            .into_iter()
+            .find(|g| g.account_ids.contains(&key))
+            .map(|g| SetAside { id: g.group.id, authenticity: g.group.screening.authenticity })
+    } else {
+        None
+    };
+    let signals = run.options().signals;
+    let edges = run.edges()?;
+    let mut per_signal: Vec<Vec<(f64, &str)>> = vec![Vec::new(); signals.len()];
+    for e in &edges.rows {
+        let other = if e.source == key {
+            &e.target
+        } else if e.target == key {
+            &e.source
+        } else {
+            continue;
+        };
+        for (si, s) in e.surprise.iter().enumerate() {
+            if let Some(s) = s {
+                per_signal[si].push((*s, other));
+            }
+        }
+    }
+    let mut evidence = Vec::new();
+    for (si, sig) in signals.iter().enumerate() {
+        let mut list = std::mem::take(&mut per_signal[si]);
+        list.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(y.1)));
+        let co_actors: Vec<CoActor> = list
+            .into_iter()
+            .take(top)
+            .filter_map(|(surprise, other)| {
+                let b = data.accounts.lookup(other)?;
+                Some(CoActor {
+                    screen_name: data.strings.opt(data.accounts.screen_name[b as usize]).unwrap_or("").to_string(),
+                    account_id: other.to_string(),
+                    surprise,
+                    items: shared_items(data, sig, a, b, items),
+                })
+            })
+            .collect();
+        if !co_actors.is_empty() {
+            evidence.push(SignalEvidence { signal: sig.name, window_seconds: sig.window_ms / 1000, co_actors });
+        }
+    }
+    Ok(Explanation {
+        account_id: key,
+        screen_name: data.strings.opt(data.accounts.screen_name[a as usize]).unwrap_or("").to_string(),
+        network_id,
+        dismissed_group,
+        signals: evidence,
     })
 }
 
@@ -134,7 +252,14 @@ mod tests {
         d.push_post(b, &rt(11, 500, 4_000));
         d.push_post(a, &rt(12, 600, 10_000));
         d.push_post(b, &rt(13, 600, 9_000_000)); // outside the fast window
-        assert_eq!(find_account(&d, "alice"), Some(a));
+        assert_eq!(find_account(&d, "alice").unwrap(), a);
+        assert_eq!(find_account(&d, "@ALICE").unwrap(), a);
+        assert_eq!(find_account(&d, "1").unwrap(), a);
+        assert!(matches!(find_account(&d, "@1"), Err(ExplainError::NotFound(_))));
+        // Two accounts with one handle (renamed, or a hashed archive): ambiguous, named.
+        d.set_profile("7", &ProfileRecord { screen_name: "alice", ..Default::default() }, true);
+        let e = find_account(&d, "@alice").unwrap_err();
+        assert!(matches!(e, ExplainError::Ambiguous { .. }) && e.to_string().contains("1, 7"), "{e}");
         let fast = SIGNALS.iter().find(|s| s.name == "fast_retweet").unwrap();
         let items = shared_items(&d, fast, a, b, 10);
         assert_eq!(items.len(), 1);

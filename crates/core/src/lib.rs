@@ -26,6 +26,7 @@ pub mod parse;
 pub mod progress;
 pub mod report;
 pub mod roles;
+pub mod run;
 pub mod score;
 pub mod screen;
 pub mod timeline;

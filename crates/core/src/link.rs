@@ -30,7 +30,7 @@ use crate::narratives::terms;
 use crate::neardup::{estimated_jaccard, signature, NearDupOptions};
 use crate::traces::normalise_text;
 use crate::traces::normalise_url;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -184,15 +184,15 @@ pub fn fingerprint(data: &Dataset, members: Option<&[u32]>) -> Fingerprint {
 }
 
 /// One fingerprint's contribution to a link.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkEvidence {
-    pub fingerprint: &'static str,
+    pub fingerprint: String,
     pub similarity: f64,
     pub detail: String,
 }
 
 /// A network's link to one prior operation (PRODUCT.md §4 `links`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Link {
     pub operation: String,
     pub score: f64,
@@ -299,7 +299,11 @@ fn top(m: &HashMap<String, f64>, k: usize) -> String {
 pub fn link(name: &str, net: &Fingerprint, background: &Fingerprint, prior: &Fingerprint) -> Link {
     let mut evidence = Vec::new();
     let mut push = |fingerprint: &'static str, similarity: f64, detail: String| {
-        evidence.push(LinkEvidence { fingerprint, similarity: (similarity * 1000.0).round() / 1000.0, detail });
+        evidence.push(LinkEvidence {
+            fingerprint: fingerprint.to_string(),
+            similarity: (similarity * 1000.0).round() / 1000.0,
+            detail,
+        });
     };
     for (fp, n, b, p) in [
         ("accounts", &net.ids, &background.ids, &prior.ids),
@@ -354,9 +358,10 @@ pub fn link(name: &str, net: &Fingerprint, background: &Fingerprint, prior: &Fin
         ),
     );
 
-    let score = 1.0 - evidence.iter().map(|e| 1.0 - weight(e.fingerprint) * e.similarity).product::<f64>();
-    let strong = evidence.iter().filter(|e| CONTENT.contains(&e.fingerprint) && e.similarity >= 0.3).count();
-    evidence.sort_by(|a, b| (weight(b.fingerprint) * b.similarity).total_cmp(&(weight(a.fingerprint) * a.similarity)));
+    let score = 1.0 - evidence.iter().map(|e| 1.0 - weight(&e.fingerprint) * e.similarity).product::<f64>();
+    let strong = evidence.iter().filter(|e| CONTENT.contains(&e.fingerprint.as_str()) && e.similarity >= 0.3).count();
+    evidence
+        .sort_by(|a, b| (weight(&b.fingerprint) * b.similarity).total_cmp(&(weight(&a.fingerprint) * a.similarity)));
     Link {
         operation: name.to_string(),
         score: (score * 1000.0).round() / 1000.0,

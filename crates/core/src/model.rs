@@ -369,6 +369,68 @@ impl Posts {
     pub fn is_empty(&self) -> bool {
         self.id.is_empty()
     }
+
+    /// Keeps the rows `keep` marks, in order.
+    pub fn retain_rows(&mut self, keep: &[bool]) {
+        fn col<T: Copy>(v: &mut Vec<T>, keep: &[bool]) {
+            let mut k = keep.iter();
+            v.retain(|_| *k.next().unwrap_or(&true));
+        }
+        fn list(c: &mut ListColumn, keep: &[bool]) {
+            let mut out = ListColumn::default();
+            for (i, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
+                out.push_row(c.row(i).iter().copied());
+            }
+            *c = out;
+        }
+        col(&mut self.id, keep);
+        col(&mut self.account, keep);
+        col(&mut self.time_ms, keep);
+        col(&mut self.kind, keep);
+        col(&mut self.ref_post, keep);
+        col(&mut self.ref_account, keep);
+        col(&mut self.reply_post, keep);
+        col(&mut self.reply_account, keep);
+        col(&mut self.lang, keep);
+        col(&mut self.client, keep);
+        let mut text = TextColumn::default();
+        for (i, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
+            text.push(self.text.get(i));
+        }
+        self.text = text;
+        list(&mut self.hashtags, keep);
+        list(&mut self.urls, keep);
+        list(&mut self.mentions, keep);
+        col(&mut self.quote_count, keep);
+        col(&mut self.reply_count, keep);
+        col(&mut self.like_count, keep);
+        col(&mut self.retweet_count, keep);
+        col(&mut self.flags, keep);
+        // Geotags follow their rows' new positions.
+        let mut new_row = Vec::with_capacity(keep.len());
+        let mut next = 0u32;
+        for &k in keep {
+            new_row.push(next);
+            next += k as u32;
+        }
+        self.geo.retain(|g| keep.get(g.0 as usize).copied().unwrap_or(false));
+        for g in &mut self.geo {
+            g.0 = new_row[g.0 as usize];
+        }
+    }
+
+    /// Removes posts whose id an earlier row already has (the same post read twice: a file
+    /// given twice, `x.csv` beside `x.csv.gz`); returns how many were removed.
+    pub fn dedupe_ids(&mut self) -> u64 {
+        let mut seen = hashbrown::HashSet::with_capacity(self.len());
+        let keep: Vec<bool> = self.id.iter().map(|&id| seen.insert(id)).collect();
+        let removed = keep.iter().filter(|k| !**k).count() as u64;
+        if removed > 0 {
+            self.retain_rows(&keep);
+        }
+        removed
+    }
+
     pub fn heap_bytes(&self) -> usize {
         self.id.capacity() * (8 * 4 + 4 * 9 + 2)
             + self.text.heap_bytes()

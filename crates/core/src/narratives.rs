@@ -22,12 +22,12 @@ use crate::model::{Dataset, NO_STR};
 use crate::timeline::MS_PER_DAY;
 use cibscan_graph::{leiden, Graph, LeidenOptions};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use xxhash_rust::xxh3::xxh3_64;
 
 /// One narrative of a network (PRODUCT.md §4 `narratives`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Narrative {
     /// A short label: the narrative's top hashtag, else its top terms.
     pub label: String,

@@ -19,19 +19,7 @@ pub const ACCOUNTS_HEADER: [&str; 8] = [
     "signals",
 ];
 
-/// One row of `accounts.csv`.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
-pub struct AccountRow {
-    pub account_id: String,
-    pub screen_name: String,
-    pub network_id: String,
-    pub role: String,
-    pub coordination_score: f64,
-    /// Mean of the account's indicators (`indicators.csv`); empty when none is measurable.
-    pub inauthenticity_score: Option<f64>,
-    pub posts: u64,
-    pub signals: String,
-}
+pub use crate::run::AccountRow;
 
 /// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a
 /// leading `'`, as OWASP recommends for CSV injection.
@@ -40,6 +28,23 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
         _ => cell.into(),
     }
+}
+
+/// Serialises an id as a JSON string: ids exceed 2^53, where JSON readers lose digits.
+pub fn serialize_id<S: serde::Serializer>(id: &u64, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(id)
+}
+
+/// Text for a terminal: control characters (escape sequences an adversary put in a screen
+/// name or a post) are shown as `\u{..}` escapes instead of being sent to the terminal.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect::<String>()
+        .into()
 }
 
 /// Writes `accounts.csv`.
@@ -96,28 +101,20 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     f.flush()
 }
 
-/// A coordinated group the authenticity screen set aside, with its members' ids so an
-/// analyst can check it (`dismissed.json`).
-#[derive(Serialize)]
-struct DismissedGroup<'a> {
-    #[serde(flatten)]
-    group: &'a crate::detect::Network,
-    account_ids: Vec<&'a str>,
-}
-
-fn dismissed_groups<'a>(data: &'a crate::Dataset, det: &'a crate::detect::Detection) -> Vec<DismissedGroup<'a>> {
+fn dismissed_groups(data: &crate::Dataset, det: &crate::detect::Detection) -> Vec<crate::run::DismissedGroup> {
     det.dismissed
         .iter()
-        .map(|g| DismissedGroup {
-            group: g,
-            account_ids: g.members.iter().map(|&m| data.accounts.key.get(m)).collect(),
+        .map(|g| crate::run::DismissedGroup {
+            group: g.clone(),
+            account_ids: g.members.iter().map(|&m| data.accounts.key.get(m).to_string()).collect(),
         })
         .collect()
 }
 
 /// Writes `accounts.csv`, `networks.json`, `dismissed.json`, `edges.csv`, `network.gexf`,
-/// `network.graphml` and `report.html` of a detection run into `dir`.
-pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::Detection) -> std::io::Result<()> {
+/// `network.graphml` and `report.html` of a detection run into `dir`; returns the number of
+/// rows of `edges.csv`.
+pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::Detection) -> std::io::Result<u64> {
     std::fs::create_dir_all(dir)?;
     let mut posts = vec![0u64; data.accounts.len()];
     for &a in &data.posts.account {
@@ -153,13 +150,16 @@ pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::D
     let mut header = vec!["source", "target", "weight"];
     header.extend(det.signals.iter().map(|s| s.name));
     w.write_record(&header)?;
+    let mut edges = 0;
     for (a, b, weight, surprises) in det.fused_with_signals(|_, _| true) {
+        edges += 1;
         let mut rec =
             vec![data.accounts.key.get(a).to_string(), data.accounts.key.get(b).to_string(), format!("{weight:.4}")];
         rec.extend(surprises.iter().map(|s| s.map(|s| format!("{s:.2}")).unwrap_or_default()));
         w.write_record(&rec)?;
     }
-    w.flush()
+    w.flush()?;
+    Ok(edges)
 }
 
 #[cfg(test)]

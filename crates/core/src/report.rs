@@ -142,13 +142,14 @@ fn datetime(s: Option<&str>) -> String {
     s.map_or_else(|| "—".to_string(), |s| s.replacen('T', " ", 1).trim_end_matches('Z').to_string() + " UTC")
 }
 
-fn verdict_badge(out: &mut String, verdict: &str) {
+fn verdict_badge(out: &mut String, verdict: crate::screen::ScreenVerdict) {
+    use crate::screen::ScreenVerdict;
     let class = match verdict {
-        "inauthentic" => "v-inauthentic",
-        "authentic" => "v-authentic",
-        _ => "v-undetermined",
+        ScreenVerdict::Inauthentic => "v-inauthentic",
+        ScreenVerdict::Authentic => "v-authentic",
+        ScreenVerdict::Undetermined => "v-undetermined",
     };
-    let _ = write!(out, "<span class=\"badge {class}\">{}</span>", E(verdict));
+    let _ = write!(out, "<span class=\"badge {class}\">{}</span>", E(verdict.name()));
 }
 
 fn top_narrative(net: &Network) -> Option<&crate::narratives::Narrative> {
@@ -662,7 +663,7 @@ fn links(out: &mut String, net: &Network) {
         );
         for e in l.evidence.iter().take(8) {
             let _ =
-                write!(out, "<li><b>{}</b> {:.2}: {}</li>", E(e.fingerprint), e.similarity, E(&clip(&e.detail, 200)));
+                write!(out, "<li><b>{}</b> {:.2}: {}</li>", E(&e.fingerprint), e.similarity, E(&clip(&e.detail, 200)));
         }
         out.push_str(if l.linked { "</ul></td></tr>" } else { "</ul></details></td></tr>" });
     }
@@ -821,7 +822,7 @@ fn set_aside_section(out: &mut String, data: &Dataset, det: &Detection) {
             let _ = write!(out, "<li>{}</li>", E(r));
         }
         out.push_str("</ul></td><td class=\"small\">");
-        let mut sig: Vec<(&str, u64)> = g.signals.iter().filter(|s| *s.1 > 0).map(|(k, v)| (*k, *v)).collect();
+        let mut sig: Vec<(&str, u64)> = g.signals.iter().filter(|s| *s.1 > 0).map(|(k, v)| (k.as_str(), *v)).collect();
         sig.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         let names: Vec<String> = sig.iter().take(4).map(|(k, _)| E(k).to_string()).collect();
         out.push_str(&names.join(", "));

@@ -28,12 +28,12 @@
 use crate::model::{account_flags, Dataset, NO_STR, UNKNOWN_TIME};
 use crate::score::log10_poisson_sf;
 use crate::traction::Traction;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 const MS_PER_DAY: i64 = 86_400_000;
 
 /// Thresholds of the screen (the `[screen]` section of the configuration file).
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ScreenOptions {
     /// `false`: every coordinated group is a network.
@@ -69,7 +69,7 @@ impl Default for ScreenOptions {
 }
 
 /// A day on which unusually many of a group's accounts were created.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreationWave {
     /// `YYYY-MM-DD` (UTC).
     pub date: String,
@@ -77,7 +77,7 @@ pub struct CreationWave {
 }
 
 /// What the screen measured on a group.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     pub creation_waves: Vec<CreationWave>,
     /// Share of the accounts with a creation date that were created in a wave; `None`
@@ -89,12 +89,32 @@ pub struct Evidence {
     pub default_profile_share: Option<f64>,
 }
 
+/// The screen's verdict on a coordinated group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScreenVerdict {
+    /// An indicator of inauthenticity was found.
+    Inauthentic,
+    /// Kept as a network: the data cannot show authenticity.
+    Undetermined,
+    /// Set aside as an authentic crowd (`dismissed.json`).
+    Authentic,
+}
+
+impl ScreenVerdict {
+    pub fn name(self) -> &'static str {
+        match self {
+            ScreenVerdict::Inauthentic => "inauthentic",
+            ScreenVerdict::Undetermined => "undetermined",
+            ScreenVerdict::Authentic => "authentic",
+        }
+    }
+}
+
 /// The screen's decision on a group, with the reasons both ways.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Screening {
-    /// `inauthentic` (an indicator found), `authentic` (dismissed) or `undetermined`
-    /// (kept: the data cannot show authenticity).
-    pub verdict: &'static str,
+    pub verdict: ScreenVerdict,
     /// Indicators of inauthenticity found.
     pub indicators: Vec<String>,
     /// Evidence of an authentic crowd found.
@@ -103,7 +123,7 @@ pub struct Screening {
 
 impl Screening {
     pub fn dismissed(&self) -> bool {
-        self.verdict == "authentic"
+        self.verdict == ScreenVerdict::Authentic
     }
 }
 
@@ -215,11 +235,11 @@ pub fn screen(ev: &Evidence, tr: &Traction, opts: &ScreenOptions) -> Screening {
         _ => {}
     }
     let verdict = if !indicators.is_empty() {
-        "inauthentic"
+        ScreenVerdict::Inauthentic
     } else if opts.enabled && authenticity.len() == 3 {
-        "authentic"
+        ScreenVerdict::Authentic
     } else {
-        "undetermined"
+        ScreenVerdict::Undetermined
     };
     Screening { verdict, indicators, authenticity }
 }
@@ -269,16 +289,16 @@ mod tests {
         assert!(s.dismissed(), "{s:?}");
         // An echo chamber of old accounts is not dismissed.
         let s = screen(&ev(Some(0.0), Some(2000.0)), &tr(Some(0.99), 3), &o);
-        assert_eq!(s.verdict, "inauthentic");
+        assert_eq!(s.verdict, ScreenVerdict::Inauthentic);
         // Accounts made in a batch are not dismissed, whatever the audience.
-        assert_eq!(screen(&ev(Some(0.9), Some(2000.0)), &tr(Some(0.2), 500), &o).verdict, "inauthentic");
-        assert_eq!(screen(&ev(Some(0.0), Some(30.0)), &tr(Some(0.2), 500), &o).verdict, "inauthentic");
+        assert_eq!(screen(&ev(Some(0.9), Some(2000.0)), &tr(Some(0.2), 500), &o).verdict, ScreenVerdict::Inauthentic);
+        assert_eq!(screen(&ev(Some(0.0), Some(30.0)), &tr(Some(0.2), 500), &o).verdict, ScreenVerdict::Inauthentic);
         // No creation dates or no engagement in the data: kept, undetermined.
-        assert_eq!(screen(&ev(None, None), &tr(None, 0), &o).verdict, "undetermined");
-        assert_eq!(screen(&ev(Some(0.0), Some(2000.0)), &tr(None, 0), &o).verdict, "undetermined");
+        assert_eq!(screen(&ev(None, None), &tr(None, 0), &o).verdict, ScreenVerdict::Undetermined);
+        assert_eq!(screen(&ev(Some(0.0), Some(2000.0)), &tr(None, 0), &o).verdict, ScreenVerdict::Undetermined);
         // Too few engagements to say anything about traction.
         let few = Traction { engagements: 3, ..tr(Some(1.0), 0) };
-        assert_eq!(screen(&ev(None, None), &few, &o).verdict, "undetermined");
+        assert_eq!(screen(&ev(None, None), &few, &o).verdict, ScreenVerdict::Undetermined);
         // Disabled: nothing is dismissed.
         let off = ScreenOptions { enabled: false, ..o };
         assert!(!screen(&ev(Some(0.0), Some(2000.0)), &tr(Some(0.2), 500), &off).dismissed());

@@ -18,7 +18,7 @@
 //!   spread over the waking day, so the share is reported with the offset.
 
 use crate::score::log10_poisson_sf;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub const MS_PER_DAY: i64 = 86_400_000;
 const MS_PER_HOUR: i64 = 3_600_000;
@@ -40,7 +40,7 @@ impl Default for TimelineOptions {
 }
 
 /// A burst of activity (PRODUCT.md §4 `bursts`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Burst {
     pub start: String,
     pub end: String,
@@ -52,7 +52,7 @@ pub struct Burst {
 }
 
 /// A period without posts (PRODUCT.md §4 `dormant_periods`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dormancy {
     pub start: String,
     pub end: String,
@@ -60,7 +60,7 @@ pub struct Dormancy {
 }
 
 /// The best-fitting time zone of a posting signature.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimeZoneFit {
     /// Hours east of UTC.
     pub utc_offset_hours: i32,
@@ -69,7 +69,7 @@ pub struct TimeZoneFit {
 }
 
 /// The time analysis of one network.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Timeline {
     /// First day of `daily` (`YYYY-MM-DD`).
     pub first_day: Option<String>,

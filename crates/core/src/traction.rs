@@ -10,11 +10,11 @@
 //! not in the data.
 
 use crate::model::{Dataset, PostIndex, PostKind, NO_ACCOUNT, NO_POST, UNKNOWN_COUNT};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// The traction of one group (PRODUCT.md §4 `traction`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Traction {
     /// Share of the engagement in the data with the group's posts that comes from members;
     /// `None` when nobody in the data engaged with them.

@@ -38,10 +38,12 @@ proptest! {
     #[test]
     fn good_rows_survive_a_bad_neighbour(n_before in 0usize..5, n_after in 0usize..5, junk in "[a-z,;|]{1,40}") {
         let mut text = String::from(ARCHIVE_HEADER);
-        for _ in 0..n_before { text.push_str(GOOD_ROW); }
+        // Distinct post ids: the same post read twice is counted once.
+        let row = |i: usize| GOOD_ROW.replacen("1229000000000000001", &(1229000000000000001u64 + i as u64).to_string(), 1);
+        for i in 0..n_before { text.push_str(&row(i)); }
         text.push_str(&junk);
         text.push('\n');
-        for _ in 0..n_after { text.push_str(GOOD_ROW); }
+        for i in 0..n_after { text.push_str(&row(10 + i)); }
         let (data, stats) = ingest_bytes("mixed.csv", text.as_bytes(), &opts()).unwrap();
         prop_assert_eq!(data.posts.len(), n_before + n_after);
         prop_assert_eq!(stats.skipped_total(), 1);

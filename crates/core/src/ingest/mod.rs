@@ -29,7 +29,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 /// The input format family, as `--format` names it. `Auto` detects per file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum InputFormat {
     #[default]
@@ -195,6 +195,9 @@ pub struct IngestStats {
     pub files: Vec<FileStats>,
     pub bytes: u64,
     pub skipped: BTreeMap<SkipReason, u64>,
+    /// Posts whose id was read before (the same post in two files, or twice in one): kept
+    /// once, so that reading a file twice never doubles the evidence.
+    pub duplicate_posts: u64,
 }
 
 impl IngestStats {
@@ -480,6 +483,7 @@ pub fn ingest_bytes(label: &str, bytes: &[u8], opts: &IngestOptions) -> Result<(
         files: vec![FileStats { path: path.to_path_buf(), kind, records, skipped }],
         bytes: bytes.len() as u64,
         skipped: ctx.skipped.into_inner().unwrap_or_else(|e| e.into_inner()),
+        duplicate_posts: data.posts.dedupe_ids(),
     };
     Ok((data, stats))
 }
@@ -515,6 +519,7 @@ pub fn ingest(
         }
     }
     stats.files = parts.into_iter().map(|p| p.stats).collect();
+    stats.duplicate_posts = data.posts.dedupe_ids();
     data.shrink_to_fit();
     stats.skipped = ctx.skipped.into_inner().unwrap_or_else(|e| e.into_inner());
     progress.finish();
@@ -540,6 +545,8 @@ pub struct Summary {
     /// Accounts only referenced (retweeted, replied to, mentioned), not in the data.
     pub referenced_accounts: u64,
     pub files: u64,
+    /// Posts read more than once (same post id), counted once.
+    pub duplicate_posts: u64,
 }
 
 impl Summary {
@@ -584,6 +591,7 @@ impl Summary {
             skipped: stats.skipped.iter().map(|(k, v)| (k.as_str().to_string(), *v)).collect(),
             referenced_accounts: data.accounts.len() as u64 - profiled,
             files: stats.files.len() as u64,
+            duplicate_posts: stats.duplicate_posts,
         }
     }
 }
@@ -618,6 +626,9 @@ impl fmt::Display for Summary {
             let total: u64 = self.skipped.values().sum();
             let parts: Vec<String> = self.skipped.iter().map(|(r, c)| format!("{r} {c}")).collect();
             writeln!(f, "skipped          {total} ({})", parts.join(", "))?;
+        }
+        if self.duplicate_posts > 0 {
+            writeln!(f, "duplicates       {} posts read more than once, counted once", self.duplicate_posts)?;
         }
         Ok(())
     }

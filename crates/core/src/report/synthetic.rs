@@ -185,7 +185,7 @@ pub fn synthetic(accounts: usize, degree: usize, seed: u64, hostile: &[&str]) ->
         let tr = traction[g].clone();
         let screening = if g == 2 {
             Screening {
-                verdict: "authentic",
+                verdict: crate::screen::ScreenVerdict::Authentic,
                 indicators: Vec::new(),
                 authenticity: vec![
                     "no creation wave (0% of accounts created on wave days)".into(),
@@ -204,7 +204,7 @@ pub fn synthetic(accounts: usize, degree: usize, seed: u64, hostile: &[&str]) ->
         }
         let mut signals = BTreeMap::new();
         for (k, s) in SIGNALS.iter().enumerate().take(6) {
-            signals.insert(s.name, (members.len() as u64 * (6 - k as u64)) / 2);
+            signals.insert(s.name.to_string(), (members.len() as u64 * (6 - k as u64)) / 2);
         }
         let narratives: Vec<Narrative> = if g == 2 {
             Vec::new()
@@ -257,7 +257,7 @@ pub fn synthetic(accounts: usize, degree: usize, seed: u64, hostile: &[&str]) ->
                     score: 0.91,
                     linked: true,
                     evidence: vec![crate::link::LinkEvidence {
-                        fingerprint: "hashtags",
+                        fingerprint: "hashtags".into(),
                         similarity: 0.8,
                         detail: hostile.get(1).map_or("#stopwar, #tag".to_string(), |h| h.to_string()),
                     }],
