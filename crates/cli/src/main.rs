@@ -269,11 +269,17 @@ fn read_inputs(input: &InputArgs, quiet: bool) -> Result<(cibscan_core::Dataset,
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Ingest { input, out, json } => {
+            if let Some(out) = &out {
+                refuse_input_as_output(&input.inputs, out)?;
+            }
             let (data, stats) = read_inputs(&input, cli.quiet)?;
             let summary = Summary::new(&data, &stats);
             if let Some(out) = &out {
-                cibscan_core::columnar::write_parquet(&data, out)
-                    .with_context(|| format!("writing {}", out.display()))?;
+                // Written beside and renamed over: an existing file is never half-replaced.
+                cibscan_core::run::replace_file(out, |p| {
+                    cibscan_core::columnar::write_parquet(&data, p).map_err(std::io::Error::other)
+                })
+                .with_context(|| format!("writing {}", out.display()))?;
             }
             if json {
                 outln!("{}", serde_json::to_string(&summary)?)?;
@@ -395,6 +401,20 @@ fn run(cli: Cli) -> Result<()> {
                 .with_context(|| format!("writing {}", path.display()))?;
             let flagged = rows.iter().filter(|r| !r.network_id.is_empty()).count();
             outln!("{flagged} of {} accounts flagged; wrote {}", rows.len(), path.display())?;
+        }
+    }
+    Ok(())
+}
+
+/// `ingest X --out X` would replace an input with its own Parquet copy.
+fn refuse_input_as_output(inputs: &[PathBuf], out: &std::path::Path) -> Result<()> {
+    if out.is_dir() {
+        bail!("{}: is a folder; --out names the Parquet file to write", out.display());
+    }
+    let Ok(out_canon) = std::fs::canonicalize(out) else { return Ok(()) };
+    for file in ingest::expand_inputs(inputs)? {
+        if std::fs::canonicalize(&file).is_ok_and(|f| f == out_canon) {
+            bail!("{}: is one of the inputs; give --out a new file", out.display());
         }
     }
     Ok(())

@@ -238,6 +238,7 @@ pub(crate) fn read_parquet(
     let perr = |e: &dyn std::fmt::Display| IngestError::Parquet { path: path.to_path_buf(), detail: e.to_string() };
     let file = std::fs::File::open(path).map_err(|e| IngestError::Io { path: path.to_path_buf(), source: e })?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| perr(&e))?;
+    let row_groups = builder.metadata().num_row_groups();
     let meta = builder
         .metadata()
         .file_metadata()
@@ -257,8 +258,15 @@ pub(crate) fn read_parquet(
             let mut sections = std::collections::HashMap::new();
             for s in info["sections"].as_array().into_iter().flatten() {
                 let g = &s["row_groups"];
-                let (a, b) = (g[0].as_u64().unwrap_or(0) as usize, g[1].as_u64().unwrap_or(0) as usize);
-                sections.insert(s["name"].as_str().unwrap_or("").to_string(), a..b);
+                let (a, b) = (g[0].as_u64().unwrap_or(0), g[1].as_u64().unwrap_or(0));
+                // Checked against the file before any allocation sized by it.
+                if a > b || b > row_groups as u64 {
+                    return Err(perr(&format!(
+                        "section {} names row groups {a}..{b}; the file has {row_groups}",
+                        s["name"].as_str().unwrap_or("?")
+                    )));
+                }
+                sections.insert(s["name"].as_str().unwrap_or("").to_string(), a as usize..b as usize);
             }
             // Each section is read with only its own columns, batch by batch into the dataset.
             let read = |name: &str,
@@ -297,11 +305,41 @@ pub(crate) fn read_parquet(
             read("strings", strings_schema(), data, add_strings)?;
             read("accounts", accounts_schema(), data, add_accounts)?;
             read("posts", posts_schema(), data, add_posts)?;
+            let skipped = drop_implausible_times(path, ctx, data)?;
             let n = data.posts.len() as u64;
-            Ok((FileKind::DatasetParquet, (n, 0)))
+            Ok((FileKind::DatasetParquet, (n + skipped, skipped)))
         }
         None => read_archive_parquet(path, ctx, data),
     }
+}
+
+/// Times outside the plausible range in a dataset file: each such post is a skipped
+/// `bad_time` record, each such account creation time is unknown (and reported).
+fn drop_implausible_times(path: &Path, ctx: &Ctx<'_>, data: &mut Dataset) -> Result<u64, IngestError> {
+    use crate::ingest::{RecordIssue, SkipReason};
+    let issue = |record: usize, detail: String| RecordIssue {
+        path: path.to_path_buf(),
+        record: record as u64 + 1,
+        line: 0,
+        reason: SkipReason::BadTime,
+        detail,
+    };
+    for (a, t) in data.accounts.created_ms.iter_mut().enumerate() {
+        if *t != UNKNOWN_TIME && !crate::units::plausible_time(*t) {
+            ctx.skip(issue(a, format!("account creation time_ms {t} outside 2000-2100: read as unknown")))?;
+            *t = UNKNOWN_TIME;
+        }
+    }
+    let keep: Vec<bool> = data.posts.time_ms.iter().map(|&t| crate::units::plausible_time(t)).collect();
+    let mut skipped = 0;
+    for (row, _) in keep.iter().enumerate().filter(|(_, k)| !**k) {
+        ctx.skip(issue(row, format!("post time_ms {} outside 2000-2100", data.posts.time_ms[row])))?;
+        skipped += 1;
+    }
+    if skipped > 0 {
+        data.posts.retain_rows(&keep);
+    }
+    Ok(skipped)
 }
 
 /// An archive table in Parquet: cast every column to text and read it as CSV would be.
@@ -348,23 +386,42 @@ fn read_archive_parquet(path: &Path, ctx: &Ctx<'_>, data: &mut Dataset) -> Resul
     Ok((FileKind::ArchiveParquet, counts))
 }
 
-fn u32s(a: &dyn Array, none: u32) -> Vec<u32> {
-    let a = a.as_primitive::<UInt32Type>();
-    (0..a.len()).map(|i| if a.is_null(i) { none } else { a.value(i) }).collect()
+fn u32s(a: &dyn Array, none: u32) -> Result<Vec<u32>, String> {
+    let a = a.as_primitive_opt::<UInt32Type>().ok_or_else(|| wrong_type(a, "UInt32"))?;
+    Ok((0..a.len()).map(|i| if a.is_null(i) { none } else { a.value(i) }).collect())
 }
 
-fn u64s(a: &dyn Array) -> Vec<u64> {
-    let a = a.as_primitive::<UInt64Type>();
-    (0..a.len()).map(|i| if a.is_null(i) { 0 } else { a.value(i) }).collect()
+fn u64s(a: &dyn Array) -> Result<Vec<u64>, String> {
+    let a = a.as_primitive_opt::<UInt64Type>().ok_or_else(|| wrong_type(a, "UInt64"))?;
+    Ok((0..a.len()).map(|i| if a.is_null(i) { 0 } else { a.value(i) }).collect())
+}
+
+fn wrong_type(a: &dyn Array, want: &str) -> String {
+    format!("a column is {}, expected {want}", a.data_type())
 }
 
 fn col<'b>(b: &'b RecordBatch, name: &str) -> Result<&'b ArrayRef, String> {
     b.column_by_name(name).ok_or_else(|| format!("column {name} missing"))
 }
 
+/// A column of a given primitive type, or an error naming it (a hostile file's column of
+/// another type must not panic in a downcast).
+fn prim<'b, T: arrow_array::ArrowPrimitiveType>(
+    b: &'b RecordBatch,
+    name: &str,
+) -> Result<&'b arrow_array::PrimitiveArray<T>, String> {
+    let c = col(b, name)?;
+    c.as_primitive_opt::<T>().ok_or_else(|| format!("column {name} is {}, expected {}", c.data_type(), T::DATA_TYPE))
+}
+
+fn strs<'b>(b: &'b RecordBatch, name: &str) -> Result<&'b StringArray, String> {
+    let c = col(b, name)?;
+    c.as_string_opt::<i32>().ok_or_else(|| format!("column {name} is {}, expected Utf8", c.data_type()))
+}
+
 fn list_into(out: &mut ListColumn, a: &dyn Array, bound: usize) -> Result<(), String> {
-    let l: &ListArray = a.as_list::<i32>();
-    let vals = l.values().as_primitive::<UInt32Type>();
+    let l: &ListArray = a.as_list_opt::<i32>().ok_or_else(|| wrong_type(a, "List<UInt32>"))?;
+    let vals = l.values().as_primitive_opt::<UInt32Type>().ok_or_else(|| wrong_type(l.values(), "UInt32"))?;
     let offs = l.value_offsets();
     for i in 0..l.len() {
         let (s, e) = (offs[i] as usize, offs[i + 1] as usize);
@@ -402,7 +459,7 @@ pub fn from_batches(
 /// Appends a batch of the `strings` table (ids continue from what `d` holds).
 pub fn add_strings(d: &mut Dataset, b: &RecordBatch) -> Result<(), String> {
     {
-        let s = col(b, "string")?.as_string::<i32>();
+        let s = strs(b, "string")?;
         for i in 0..s.len() {
             let before = d.strings.len();
             let id = d.strings.intern(s.value(i));
@@ -428,7 +485,7 @@ fn string_check(d: &Dataset) -> impl Fn(Vec<u32>) -> Result<Vec<u32>, String> {
 pub fn add_accounts(d: &mut Dataset, b: &RecordBatch) -> Result<(), String> {
     let check_s = string_check(d);
     {
-        let keys = col(b, "account_key")?.as_string::<i32>();
+        let keys = strs(b, "account_key")?;
         let base = d.accounts.len();
         for i in 0..keys.len() {
             let idx = d.accounts.intern(keys.value(i));
@@ -439,7 +496,7 @@ pub fn add_accounts(d: &mut Dataset, b: &RecordBatch) -> Result<(), String> {
         let n = keys.len();
         let a = &mut d.accounts;
         let put = |dst: &mut Vec<u32>, name: &str, none: u32, strs: bool| -> Result<(), String> {
-            let v = u32s(col(b, name)?.as_ref(), none);
+            let v = u32s(col(b, name)?.as_ref(), none).map_err(|e| format!("{name}: {e}"))?;
             let v = if strs { check_s(v)? } else { v };
             dst.truncate(base);
             dst.extend(v);
@@ -454,10 +511,10 @@ pub fn add_accounts(d: &mut Dataset, b: &RecordBatch) -> Result<(), String> {
         put(&mut a.following, "following", UNKNOWN_COUNT, false)?;
         put(&mut a.language, "account_language", NO_STR, true)?;
         put(&mut a.label, "label", NO_STR, true)?;
-        let created = col(b, "created_ms")?.as_primitive::<Int64Type>();
+        let created = prim::<Int64Type>(b, "created_ms")?;
         a.created_ms.truncate(base);
         a.created_ms.extend((0..n).map(|i| if created.is_null(i) { UNKNOWN_TIME } else { created.value(i) }));
-        let flags = col(b, "account_flags")?.as_primitive::<UInt8Type>();
+        let flags = prim::<UInt8Type>(b, "account_flags")?;
         a.flags.truncate(base);
         a.flags.extend(flags.values().iter().copied());
     }
@@ -479,37 +536,58 @@ pub fn add_posts(d: &mut Dataset, b: &RecordBatch) -> Result<(), String> {
         let p = &mut d.posts;
         let n = b.num_rows();
         let base = p.len() as u32;
-        p.id.extend(u64s(col(b, "post_id")?.as_ref()));
-        p.account.extend(check_a(u32s(col(b, "account")?.as_ref(), NO_ACCOUNT), false)?);
-        p.time_ms.extend(col(b, "time_ms")?.as_primitive::<Int64Type>().values().iter().copied());
-        for &k in col(b, "kind")?.as_primitive::<UInt8Type>().values().iter() {
+        // Every column is checked before any is extended, so a bad batch leaves no ragged rows.
+        let id = u64s(col(b, "post_id")?.as_ref())?;
+        let account = check_a(u32s(col(b, "account")?.as_ref(), NO_ACCOUNT)?, false)?;
+        let time = prim::<Int64Type>(b, "time_ms")?;
+        let kind = prim::<UInt8Type>(b, "kind")?;
+        let (ref_post, reply_post) = (u64s(col(b, "ref_post")?.as_ref())?, u64s(col(b, "reply_post")?.as_ref())?);
+        let ref_account = check_a(u32s(col(b, "ref_account")?.as_ref(), NO_ACCOUNT)?, true)?;
+        let reply_account = check_a(u32s(col(b, "reply_account")?.as_ref(), NO_ACCOUNT)?, true)?;
+        let lang = check_s(u32s(col(b, "lang")?.as_ref(), NO_STR)?)?;
+        let client = check_s(u32s(col(b, "client")?.as_ref(), NO_STR)?)?;
+        let text = strs(b, "text")?;
+        let counts: Vec<Vec<u32>> = ["quote_count", "reply_count", "like_count", "retweet_count"]
+            .iter()
+            .map(|c| u32s(col(b, c)?.as_ref(), UNKNOWN_COUNT))
+            .collect::<Result<_, _>>()?;
+        let lat = prim::<Float32Type>(b, "latitude")?;
+        let lon = prim::<Float32Type>(b, "longitude")?;
+        let flags = prim::<UInt8Type>(b, "post_flags")?;
+        for c in [&account, &lang, &client] {
+            if c.len() != n {
+                return Err("columns of different lengths".into());
+            }
+        }
+        p.id.extend(id);
+        p.account.extend(account);
+        p.time_ms.extend(time.values().iter().copied());
+        for &k in kind.values().iter() {
             p.kind.push(PostKind::from_u8(k).ok_or_else(|| format!("post kind {k}"))?);
         }
-        p.ref_post.extend(u64s(col(b, "ref_post")?.as_ref()));
-        p.ref_account.extend(check_a(u32s(col(b, "ref_account")?.as_ref(), NO_ACCOUNT), true)?);
-        p.reply_post.extend(u64s(col(b, "reply_post")?.as_ref()));
-        p.reply_account.extend(check_a(u32s(col(b, "reply_account")?.as_ref(), NO_ACCOUNT), true)?);
-        p.lang.extend(check_s(u32s(col(b, "lang")?.as_ref(), NO_STR))?);
-        p.client.extend(check_s(u32s(col(b, "client")?.as_ref(), NO_STR))?);
-        let text = col(b, "text")?.as_string::<i32>();
+        p.ref_post.extend(ref_post);
+        p.ref_account.extend(ref_account);
+        p.reply_post.extend(reply_post);
+        p.reply_account.extend(reply_account);
+        p.lang.extend(lang);
+        p.client.extend(client);
         for i in 0..n {
             p.text.push(text.value(i));
         }
         list_into(&mut p.hashtags, col(b, "hashtags")?.as_ref(), ns as usize)?;
         list_into(&mut p.urls, col(b, "urls")?.as_ref(), ns as usize)?;
         list_into(&mut p.mentions, col(b, "mentions")?.as_ref(), na as usize)?;
-        p.quote_count.extend(u32s(col(b, "quote_count")?.as_ref(), UNKNOWN_COUNT));
-        p.reply_count.extend(u32s(col(b, "reply_count")?.as_ref(), UNKNOWN_COUNT));
-        p.like_count.extend(u32s(col(b, "like_count")?.as_ref(), UNKNOWN_COUNT));
-        p.retweet_count.extend(u32s(col(b, "retweet_count")?.as_ref(), UNKNOWN_COUNT));
-        let lat = col(b, "latitude")?.as_primitive::<Float32Type>();
-        let lon = col(b, "longitude")?.as_primitive::<Float32Type>();
+        let [q, r, l, rt]: [Vec<u32>; 4] = counts.try_into().map_err(|_| "counts".to_string())?;
+        p.quote_count.extend(q);
+        p.reply_count.extend(r);
+        p.like_count.extend(l);
+        p.retweet_count.extend(rt);
         for i in 0..n {
             if !lat.is_null(i) && !lon.is_null(i) {
                 p.geo.push((base + i as u32, lat.value(i), lon.value(i)));
             }
         }
-        p.flags.extend(col(b, "post_flags")?.as_primitive::<UInt8Type>().values().iter().copied());
+        p.flags.extend(flags.values().iter().copied());
     }
     Ok(())
 }
@@ -519,18 +597,80 @@ mod tests {
     use super::*;
     use arrow_array::Float64Array;
 
+    /// 2020-01-01: times must be plausible to be read back.
+    const T0: i64 = 1_577_836_800_000;
+
+    fn read(path: &Path) -> Result<(Dataset, crate::ingest::IngestStats), IngestError> {
+        let opts = crate::ingest::IngestOptions { max_errors: 10, ..Default::default() };
+        crate::ingest::ingest(&[path.to_path_buf()], &opts, &crate::progress::NoProgress)
+    }
+
+    #[test]
+    fn hostile_dataset_metadata_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hostile.parquet");
+        let schema = Arc::new(Schema::new(vec![Field::new("x", DataType::Int64, false)]));
+        let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(Int64Array::from(vec![1i64]))]).unwrap();
+        let mut w = ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), schema, None).unwrap();
+        w.write(&batch).unwrap();
+        let meta = format!(
+            r#"{{"version":{FORMAT_VERSION},"sections":[{{"name":"strings","row_groups":[0,18446744073709551615]}}]}}"#
+        );
+        w.append_key_value_metadata(parquet::file::metadata::KeyValue::new(META_KEY.into(), meta));
+        w.close().unwrap();
+        let e = read(&path).unwrap_err();
+        assert!(e.to_string().contains("row groups"), "{e}");
+    }
+
+    #[test]
+    fn a_column_of_the_wrong_type_is_an_error_not_a_panic() {
+        let d = sample();
+        let good = posts_batch(&d, 0..d.posts.len());
+        let mut fields: Vec<Field> = good.schema().fields().iter().map(|f| f.as_ref().clone()).collect();
+        let mut cols: Vec<ArrayRef> = good.columns().to_vec();
+        let i = good.schema().index_of("time_ms").unwrap();
+        fields[i] = Field::new("time_ms", DataType::Utf8, true);
+        cols[i] = Arc::new(StringArray::from(vec!["soon"; good.num_rows()]));
+        let bad = RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).unwrap();
+        let mut target = Dataset::new();
+        let sb = strings_batch(&d);
+        add_strings(&mut target, &sb).unwrap();
+        add_accounts(&mut target, &accounts_batch(&d)).unwrap();
+        let e = add_posts(&mut target, &bad).unwrap_err();
+        assert!(e.contains("time_ms"), "{e}");
+    }
+
+    #[test]
+    fn implausible_times_in_a_dataset_are_bad_time_records() {
+        let mut d = sample();
+        d.posts.time_ms[0] = i64::MAX;
+        d.accounts.created_ms[0] = i64::MIN + 1;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.parquet");
+        write_parquet(&d, &path).unwrap();
+        let (back, stats) = read(&path).unwrap();
+        assert_eq!(back.posts.len(), d.posts.len() - 1);
+        assert_eq!(stats.skipped[&crate::ingest::SkipReason::BadTime], 2);
+        assert_eq!(back.accounts.created_ms[0], UNKNOWN_TIME);
+    }
+
     pub(crate) fn sample() -> Dataset {
         let mut d = Dataset::new();
         let a = d.set_profile(
             "42",
-            &ProfileRecord { screen_name: "alice", followers: Some(10), created_ms: Some(5), ..Default::default() },
+            &ProfileRecord {
+                screen_name: "alice",
+                followers: Some(10),
+                created_ms: Some(T0 + 5),
+                ..Default::default()
+            },
             true,
         );
         d.push_post(
             a,
             &PostRecord {
                 id: 7,
-                time_ms: 1000,
+                time_ms: T0 + 1000,
                 text: "hello 世界",
                 hashtags: vec!["x", "y"],
                 mentions: vec!["99"],
@@ -542,7 +682,7 @@ mod tests {
             a,
             &PostRecord {
                 id: 8,
-                time_ms: 2000,
+                time_ms: T0 + 2000,
                 kind: PostKind::Retweet,
                 ref_post: 7,
                 ref_account: Some("99"),
@@ -626,7 +766,7 @@ mod tests {
             let name = format!("name {i}");
             let a = d.set_profile(&key, &ProfileRecord { screen_name: &name, ..Default::default() }, true);
             if i % 1000 == 0 {
-                d.push_post(a, &PostRecord { id: i as u64 + 1, time_ms: i as i64, ..Default::default() });
+                d.push_post(a, &PostRecord { id: i as u64 + 1, time_ms: T0 + i as i64, ..Default::default() });
             }
         }
         let dir = tempfile::tempdir().unwrap();

@@ -36,7 +36,7 @@ pub struct Signal {
     pub directed: bool,
 }
 
-const MINUTE: i64 = 60_000;
+const MINUTE: i64 = crate::units::MS_PER_MINUTE;
 
 /// The signals, with their default windows.
 pub const SIGNALS: [Signal; 14] = [

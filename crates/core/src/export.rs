@@ -86,10 +86,8 @@ pub fn indicators(
             }
         }
     }
-    let ds: Vec<String> = last
-        .iter()
-        .map(|&t| if t == i64::MIN { String::new() } else { crate::parse::format_time(t)[..10].to_string() })
-        .collect();
+    let ds: Vec<String> =
+        last.iter().map(|&t| if t == i64::MIN { String::new() } else { crate::parse::format_day(t) }).collect();
     let mut rows = Vec::new();
     for (kind, map) in [("domain", &domain_accounts), ("url", &url_accounts)] {
         for (value, accounts) in map {

@@ -22,7 +22,7 @@ use crate::score::log10_poisson_sf;
 use serde::Serialize;
 use std::collections::HashMap;
 
-const MS_PER_DAY: i64 = 86_400_000;
+use crate::units::MS_PER_DAY;
 
 /// One account's indicators (`None`: not measurable from the data).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

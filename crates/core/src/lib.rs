@@ -32,6 +32,7 @@ pub mod screen;
 pub mod timeline;
 pub mod traces;
 pub mod traction;
+pub mod units;
 
 pub use ingest::{ingest, IngestError, IngestOptions, IngestStats, InputFormat, Summary};
 pub use model::Dataset;

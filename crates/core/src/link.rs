@@ -30,6 +30,7 @@ use crate::narratives::terms;
 use crate::neardup::{estimated_jaccard, signature, NearDupOptions};
 use crate::traces::normalise_text;
 use crate::traces::normalise_url;
+use crate::units::{MS_PER_DAY, MS_PER_HOUR};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use xxhash_rust::xxh3::xxh3_64;
@@ -109,7 +110,7 @@ pub fn fingerprint(data: &Dataset, members: Option<&[u32]>) -> Fingerprint {
             }
         }
         if acc.created_ms[a] != UNKNOWN_TIME {
-            days.push(acc.created_ms[a].div_euclid(86_400_000));
+            days.push(acc.created_ms[a].div_euclid(MS_PER_DAY));
         }
     }
     let mut text = String::new();
@@ -120,7 +121,7 @@ pub fn fingerprint(data: &Dataset, members: Option<&[u32]>) -> Fingerprint {
             continue;
         }
         let t = p.time_ms[i];
-        let hour = (t.div_euclid(86_400_000) + 3).rem_euclid(7) * 24 + t.rem_euclid(86_400_000) / 3_600_000;
+        let hour = (t.div_euclid(MS_PER_DAY) + 3).rem_euclid(7) * 24 + t.rem_euclid(MS_PER_DAY) / MS_PER_HOUR;
         *f.hours.entry(hour.to_string()).or_default() += 1.0;
         if p.client[i] != NO_STR {
             *f.clients.entry(data.strings.get(p.client[i]).to_string()).or_default() += 1.0;

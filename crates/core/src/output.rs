@@ -80,11 +80,8 @@ pub fn write_indicators(path: &Path, data: &crate::Dataset, det: &crate::detect:
     for a in data.profiled_accounts() {
         let ind = &det.indicators[a as usize];
         let created = data.accounts.created_ms[a as usize];
-        let created = if created == crate::model::UNKNOWN_TIME {
-            String::new()
-        } else {
-            crate::parse::format_time(created)[..10].to_string()
-        };
+        let created =
+            if created == crate::model::UNKNOWN_TIME { String::new() } else { crate::parse::format_day(created) };
         let mut rec = vec![data.accounts.key.get(a).to_string(), created];
         rec.extend(ind.parts().into_iter().map(cell));
         rec.push(cell(ind.score()));

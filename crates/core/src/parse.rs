@@ -147,6 +147,24 @@ fn ymd_hms_ms(y: u32, mo: u32, d: u32, h: u32, mi: u32, sec: u32, frac_ms: u32) 
 /// optional `Z`/`.fff`/`+00:00`; or the FiveThirtyEight `M/D/YYYY H:MM`; or Twitter v1.1's
 /// `Wed Oct 10 20:19:24 +0000 2018`. Returns Unix milliseconds.
 pub fn parse_time(s: &str) -> Result<i64, SkipReason> {
+    let t = parse_time_any(s)?;
+    if crate::units::plausible_time(t) {
+        Ok(t)
+    } else {
+        Err(SkipReason::BadTime)
+    }
+}
+
+/// A Unix-millisecond time from a number field, within the plausible range.
+pub fn check_time(ms: i64) -> Result<i64, SkipReason> {
+    if crate::units::plausible_time(ms) {
+        Ok(ms)
+    } else {
+        Err(SkipReason::BadTime)
+    }
+}
+
+fn parse_time_any(s: &str) -> Result<i64, SkipReason> {
     let s = s.trim_ascii();
     let b = s.as_bytes();
     if b.is_empty() {
@@ -207,6 +225,8 @@ pub fn parse_time(s: &str) -> Result<i64, SkipReason> {
             let (h, mi) = (tp.next().and_then(|p| num(p.as_bytes())), tp.next().and_then(|p| num(p.as_bytes())));
             let sec = tp.next().map_or(Some(0), |p| num(p.as_bytes()));
             if let (Some(mo), Some(d), Some(y), Some(h), Some(mi), Some(sec)) = (mo, d, y, h, mi, sec) {
+                // FiveThirtyEight exports re-saved by a spreadsheet write `6/21/15 16:28`.
+                let y = if y < 100 { y + 2000 } else { y };
                 if dp.next().is_none() && tp.next().is_none() {
                     return ymd_hms_ms(y, mo, d, h, mi, sec, 0).ok_or(SkipReason::BadTime);
                 }
@@ -217,6 +237,11 @@ pub fn parse_time(s: &str) -> Result<i64, SkipReason> {
     chrono::DateTime::parse_from_str(s, "%a %b %d %H:%M:%S %z %Y")
         .map(|t| t.timestamp_millis())
         .map_err(|_| SkipReason::BadTime)
+}
+
+/// `YYYY-MM-DD` of a Unix-millisecond time (empty outside chrono's range, never a panic).
+pub fn format_day(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()
 }
 
 /// The millisecond time inside a Snowflake id, when the id is one (ids after Nov 2010).
@@ -326,6 +351,15 @@ mod tests {
         assert_eq!(parse_time("2020-02-30 12:00"), Err(SkipReason::BadTime));
         assert_eq!(parse_time("yesterday"), Err(SkipReason::BadTime));
         assert_eq!(parse_time(""), Err(SkipReason::MissingTime));
+        // Two-digit years (a spreadsheet's re-save of the FiveThirtyEight files).
+        assert_eq!(parse_time("6/15/20 12:00"), Ok(t));
+        // Outside 2000–2100: corrupted or hostile, never a panic or a terabyte series later.
+        for s in ["9999-12-31 23:59", "1970-01-01", "1999-12-31 23:59:59", "2100-01-01", "1/1/1900 00:00"] {
+            assert_eq!(parse_time(s), Err(SkipReason::BadTime), "{s}");
+        }
+        assert_eq!(check_time(i64::MAX), Err(SkipReason::BadTime));
+        assert_eq!(check_time(i64::MIN), Err(SkipReason::BadTime));
+        assert_eq!(check_time(t), Ok(t));
     }
 
     #[test]
@@ -384,7 +418,7 @@ mod tests {
         }
 
         #[test]
-        fn times_round_trip(secs in 0i64..4_000_000_000) {
+        fn times_round_trip(secs in 946_684_800i64..4_102_444_800) {
             let ms = secs * 1000;
             prop_assert_eq!(parse_time(&format_time(ms)), Ok(ms));
             let minute = chrono::DateTime::from_timestamp_millis(ms).unwrap().format("%Y-%m-%d %H:%M").to_string();

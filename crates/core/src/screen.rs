@@ -30,7 +30,7 @@ use crate::score::log10_poisson_sf;
 use crate::traction::Traction;
 use serde::{Deserialize, Serialize};
 
-const MS_PER_DAY: i64 = 86_400_000;
+use crate::units::MS_PER_DAY;
 
 /// Thresholds of the screen (the `[screen]` section of the configuration file).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -192,7 +192,7 @@ fn waves(days: &[i64], alpha: f64) -> (Vec<CreationWave>, Option<f64>) {
         let c = sorted[i..].partition_point(|&d| d == day);
         if c >= 3 && log10_poisson_sf(c as u32, lambda) <= threshold {
             out.push(CreationWave {
-                date: crate::parse::format_time(day * MS_PER_DAY)[..10].to_string(),
+                date: crate::parse::format_day(day.saturating_mul(MS_PER_DAY)),
                 accounts: c as u64,
             });
             in_waves += c as u64;

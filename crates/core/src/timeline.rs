@@ -20,8 +20,8 @@
 use crate::score::log10_poisson_sf;
 use serde::{Deserialize, Serialize};
 
-pub const MS_PER_DAY: i64 = 86_400_000;
-const MS_PER_HOUR: i64 = 3_600_000;
+pub use crate::units::MS_PER_DAY;
+use crate::units::MS_PER_HOUR;
 
 /// Parameters of the time analysis.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,7 +85,7 @@ pub struct Timeline {
 }
 
 pub fn day_string(day: i64) -> String {
-    crate::parse::format_time(day * MS_PER_DAY)[..10].to_string()
+    crate::parse::format_day(day.saturating_mul(MS_PER_DAY))
 }
 
 /// Monday = 0 for a day count since 1970-01-01 (a Thursday).
@@ -95,6 +95,15 @@ fn weekday(day: i64) -> i64 {
 
 /// The time analysis of a set of post times (ms since the epoch, any order).
 pub fn timeline(times: &[i64], opts: &TimelineOptions) -> Timeline {
+    // The readers keep times plausible; a dataset built another way must not make the daily
+    // series below span millennia (i64::MAX would ask for terabytes).
+    let plausible: Vec<i64>;
+    let times = if times.iter().all(|&t| crate::units::plausible_time(t)) {
+        times
+    } else {
+        plausible = times.iter().copied().filter(|&t| crate::units::plausible_time(t)).collect();
+        &plausible
+    };
     let mut hour_of_week = vec![0u64; 168];
     for &t in times {
         let day = t.div_euclid(MS_PER_DAY);
@@ -289,6 +298,14 @@ mod tests {
 
     fn at(day: i64, hour: i64) -> i64 {
         day * MS_PER_DAY + hour * MS_PER_HOUR
+    }
+
+    #[test]
+    fn implausible_times_never_size_the_series() {
+        let t = 1_577_836_800_000; // 2020-01-01
+        let tl = timeline(&[t, i64::MAX, i64::MIN, t + MS_PER_DAY], &Default::default());
+        assert_eq!(tl.daily, [1, 1]);
+        assert_eq!(day_string(i64::MAX), "");
     }
 
     #[test]

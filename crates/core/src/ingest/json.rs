@@ -126,7 +126,11 @@ fn time_field(v: &Value, ptr: &str) -> Result<Option<i64>, Skip> {
     match v.pointer(ptr) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(t)) => parse::parse_time(t).map(Some).map_err(|e| (e, format!("{ptr} = {t:?}"))),
-        Some(Value::Number(n)) => n.as_i64().map(Some).ok_or((SkipReason::BadTime, format!("{ptr} = {n}"))),
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .and_then(|t| parse::check_time(t).ok())
+            .map(Some)
+            .ok_or((SkipReason::BadTime, format!("{ptr} = {n} (not Unix milliseconds in 2000-2100)"))),
         Some(other) => Err((SkipReason::BadTime, format!("{ptr} = {other}"))),
     }
 }

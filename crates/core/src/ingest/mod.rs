@@ -257,9 +257,13 @@ fn is_supported(path: &Path) -> bool {
     base.rsplit_once('.').is_some_and(|(_, ext)| SUPPORTED_EXT.contains(&ext.to_ascii_lowercase().as_str()))
 }
 
-/// Expands files and folders into the sorted list of input files.
+/// Expands files and folders into the sorted list of input files. Inside folders, only
+/// regular files are taken (a FIFO or device there would block or never end), every folder
+/// is entered once however many symlinks lead to it (`ln -s . dir/me` is no loop), and a
+/// file reached twice is read once.
 pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
     let mut out = Vec::new();
+    let mut seen_dirs = std::collections::HashSet::new();
     for input in inputs {
         let meta = std::fs::metadata(input).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => IngestError::NotFound { path: input.clone() },
@@ -267,28 +271,39 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
         })?;
         if meta.is_dir() {
             let before = out.len();
-            walk(input, &mut out)?;
+            walk(input, &mut out, &mut seen_dirs)?;
             if out.len() == before {
                 return Err(IngestError::NoFiles { path: input.clone() });
             }
         } else {
+            // Given by name, a FIFO is a stream the user meant (`<(zcat …)`).
             out.push(input.clone());
         }
     }
+    let mut seen_files = std::collections::HashSet::new();
+    out.retain(|p| seen_files.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut std::collections::HashSet<PathBuf>) -> Result<(), IngestError> {
     let io = |e| IngestError::Io { path: dir.to_path_buf(), source: e };
+    if !seen.insert(std::fs::canonicalize(dir).map_err(io)?) {
+        return Ok(());
+    }
     let mut entries: Vec<PathBuf> =
         std::fs::read_dir(dir).map_err(io)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>().map_err(io)?;
     entries.sort();
     for p in entries {
-        if p.is_dir() {
+        // Follows symlinks; a dangling one is skipped like any other non-file.
+        let Ok(meta) = std::fs::metadata(&p) else { continue };
+        if meta.is_dir() {
             if !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')) {
-                walk(&p, out)?;
+                walk(&p, out, seen)?;
             }
-        } else if is_supported(&p) && p.file_name().is_none_or(|n| n != crate::disclosure::MANIFEST_FILE) {
+        } else if meta.is_file()
+            && is_supported(&p)
+            && p.file_name().is_none_or(|n| n != crate::disclosure::MANIFEST_FILE)
+        {
             // (A disclosure folder's `manifest.json` describes the files; it holds no posts.)
             out.push(p);
         }
@@ -386,7 +401,7 @@ fn sniff(path: &Path, input: &mut Input<'_>, forced: InputFormat) -> Result<File
         None => Err(IngestError::UnknownFormat {
             path: path.to_path_buf(),
             detail: format!(
-                "header `{}` matches no known layout (archive tweets need tweetid,userid; users files userid,user_screen_name; IRA files author/author_id,content)",
+                "header `{}` matches no known layout (archive tweets need tweetid,userid; users files userid,user_screen_name; IRA files external_author_id,content or author_id,content)",
                 header.chars().take(120).collect::<String>()
             ),
         }),

@@ -1,0 +1,144 @@
+//! Hostile inputs and mistakes a user makes, end to end: each ends in a clean error or a
+//! correct result, never a panic, a hang, unbounded memory or lost data.
+
+use assert_cmd::Command;
+use std::path::Path;
+use std::time::Duration;
+
+fn cibscan(args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("cibscan").unwrap().arg("-q").args(args).timeout(Duration::from_secs(120)).output().unwrap()
+}
+
+fn ok(o: &std::process::Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &std::process::Output) -> String {
+    let e = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(1), "expected a clean failure: {e}");
+    assert!(!e.contains("panicked"), "{e}");
+    e
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Five accounts retweeting the same posts within seconds: a network, plus hostile lines.
+fn jsonl_with_extreme_times(dir: &Path) -> std::path::PathBuf {
+    let mut lines = Vec::new();
+    for a in 0..6 {
+        let created = if a == 0 { i64::MAX.to_string() } else { "1262304000000".to_string() };
+        lines.push(format!(r#"{{"account_id":"{a}","account":{{"screen_name":"acct{a}","created":{created}}}}}"#));
+        for p in 0..12u64 {
+            let t = 1_577_836_800_000u64 + p * 3_600_000 + a * 1000;
+            lines.push(format!(
+                r#"{{"account_id":"{a}","post_id":"{}","time_ms":{t},"kind":"retweet","repost_of":"{}","text":"RT"}}"#,
+                1000 + a * 100 + p,
+                90 + p
+            ));
+        }
+    }
+    // A post at the end of time and one at its beginning.
+    lines.push(format!(r#"{{"account_id":"1","post_id":"5","time_ms":{},"text":"x"}}"#, i64::MAX));
+    lines.push(format!(r#"{{"account_id":"1","post_id":"6","time_ms":{},"text":"x"}}"#, i64::MIN));
+    lines.push(r#"{"account_id":"1","post_id":"7","time":"9999-12-31T23:59:59Z","text":"x"}"#.into());
+    let path = dir.join("posts.jsonl");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    path
+}
+
+#[test]
+fn extreme_times_are_bad_records_and_detect_completes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = jsonl_with_extreme_times(tmp.path());
+    let summary = ok(&cibscan(&["ingest", s(&input), "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert_eq!(v["skipped"]["bad_time"], 4, "{summary}");
+    let run = tmp.path().join("run");
+    ok(&cibscan(&["detect", s(&input), "--out", s(&run)]));
+    let indicators = std::fs::read_to_string(run.join("indicators.csv")).unwrap();
+    assert!(indicators.lines().count() > 1);
+}
+
+#[test]
+fn ingest_never_overwrites_its_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = jsonl_with_extreme_times(tmp.path());
+    let before = std::fs::read(&input).unwrap();
+    let e = err(&cibscan(&["ingest", s(&input), "--out", s(&input)]));
+    assert!(e.contains("is one of the inputs"), "{e}");
+    let e = err(&cibscan(&["ingest", s(tmp.path()), "--out", s(&input)]));
+    assert!(e.contains("is one of the inputs"), "{e}");
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_and_symlink_loops_in_an_input_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir(&dir).unwrap();
+    jsonl_with_extreme_times(&dir);
+    // A FIFO named like an input would block forever if opened; a loop would never end.
+    let fifo = dir.join("stream.jsonl");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    std::os::unix::fs::symlink(".", dir.join("me")).unwrap();
+    std::os::unix::fs::symlink(&dir, dir.join("again")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&ok(&cibscan(&["ingest", s(&dir), "--json"]))).unwrap();
+    assert_eq!(v["files"], 1, "{v}");
+    assert_eq!(v["duplicate_posts"], 0, "{v}");
+}
+
+#[test]
+fn key_files_are_bounded_and_new_keys_stay_out_of_the_publication() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/sim/platform");
+    let run = tmp.path().join("run");
+    ok(&cibscan(&["detect", s(&sample), "--out", s(&run)]));
+
+    #[cfg(unix)]
+    {
+        let e = err(&cibscan(&[
+            "export",
+            "disclosure",
+            "--run",
+            s(&run),
+            "--network",
+            "N1",
+            "--out",
+            s(&tmp.path().join("z")),
+            "--key-file",
+            "/dev/zero",
+        ]));
+        assert!(e.contains("not a key file"), "{e}");
+    }
+    // A failed export (no such network) leaves no key and no folder behind.
+    let d = tmp.path().join("d");
+    let e = err(&cibscan(&["export", "disclosure", "--run", s(&run), "--network", "N99", "--out", s(&d)]));
+    assert!(e.contains("N99"), "{e}");
+    assert!(!tmp.path().join("d.key").exists() && !d.exists());
+    // `--out d/`: the folder is created, the key goes beside it.
+    let with_slash = format!("{}/", s(&d));
+    ok(&cibscan(&["export", "disclosure", "--run", s(&run), "--network", "N1", "--out", &with_slash]));
+    assert!(tmp.path().join("d.key").exists());
+    assert!(std::fs::read_dir(&d).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().contains("key")));
+    // Again without --key-file: the existing key is not replaced, and nothing is written.
+    let e = err(&cibscan(&["export", "disclosure", "--run", s(&run), "--network", "N1", "--out", s(&d)]));
+    assert!(e.contains("already there"), "{e}");
+}
+
+#[test]
+fn two_digit_years_are_read_in_this_century() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("ira.csv");
+    std::fs::write(
+        &path,
+        "author_id,content,region,language,publish_date,harvested_date,following,followers,updates,post_type,retweet\n\
+         TROLL,hello world,United States,English,6/21/15 16:28,6/21/15 16:30,1,2,3,,0\n",
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&ok(&cibscan(&["ingest", s(&path), "--json"]))).unwrap();
+    assert_eq!(v["first_post"], "2015-06-21T16:28:00Z", "{v}");
+}
