@@ -348,8 +348,9 @@ fn run(cli: Cli) -> Result<()> {
             }
             let read_seconds = started.elapsed().as_secs_f64();
             let bar = progress::Bar::steps(cli.quiet, "detecting");
-            let mut det = cibscan_core::detect::detect(&data, &opts, &bar);
+            let det = cibscan_core::detect::detect(&data, &opts, &bar);
             bar.done();
+            let mut det = det?;
             if !priors.is_empty() {
                 let link_started = std::time::Instant::now();
                 let read = act::read_priors(&priors, cli.quiet)?;

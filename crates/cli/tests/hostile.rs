@@ -34,7 +34,7 @@ fn jsonl_with_extreme_times(dir: &Path) -> std::path::PathBuf {
         for p in 0..12u64 {
             let t = 1_577_836_800_000u64 + p * 3_600_000 + a * 1000;
             lines.push(format!(
-                r#"{{"account_id":"{a}","post_id":"{}","time_ms":{t},"kind":"retweet","repost_of":"{}","text":"RT"}}"#,
+                r#"{{"account_id":"{a}","post_id":"{}","time_ms":{t},"kind":"retweet","ref_post":"{}","text":"RT"}}"#,
                 1000 + a * 100 + p,
                 90 + p
             ));
@@ -141,4 +141,35 @@ fn two_digit_years_are_read_in_this_century() {
     .unwrap();
     let v: serde_json::Value = serde_json::from_str(&ok(&cibscan(&["ingest", s(&path), "--json"]))).unwrap();
     assert_eq!(v["first_post"], "2015-06-21T16:28:00Z", "{v}");
+}
+
+/// A gzip bomb whose quoted field never ends, and an endless JSON line: a clean error (or one
+/// skipped line), never all the memory there is.
+#[test]
+fn endless_records_are_refused() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let bomb = tmp.path().join("bomb.csv.gz");
+    let mut gz = flate2::write::GzEncoder::new(std::fs::File::create(&bomb).unwrap(), flate2::Compression::fast());
+    gz.write_all(b"tweetid,userid,tweet_time,tweet_text\n1,2,2020-01-01 00:00,\"").unwrap();
+    let chunk = vec![b'a'; 1 << 20];
+    for _ in 0..100 {
+        gz.write_all(&chunk).unwrap();
+    }
+    gz.finish().unwrap();
+    let e = err(&cibscan(&["ingest", s(&bomb)]));
+    assert!(e.contains("longer than 64 MiB") && e.contains("bomb.csv.gz:2"), "{e}");
+
+    let lines = tmp.path().join("endless.jsonl");
+    let mut f = std::fs::File::create(&lines).unwrap();
+    f.write_all(br#"{"account_id":"1","post_id":"1","time":"2020-01-01T00:00:00Z","text":""#).unwrap();
+    for _ in 0..70 {
+        f.write_all(&chunk).unwrap();
+    }
+    f.write_all(b"\"}\n").unwrap();
+    f.write_all(br#"{"account_id":"1","post_id":"2","time":"2020-01-01T00:00:00Z","text":"ok"}"#).unwrap();
+    f.write_all(b"\n").unwrap();
+    drop(f);
+    let v: serde_json::Value = serde_json::from_str(&ok(&cibscan(&["ingest", s(&lines), "--json"]))).unwrap();
+    assert_eq!((v["posts"].as_u64(), v["skipped"]["bad_json"].as_u64()), (Some(1), Some(1)), "{v}");
 }

@@ -196,7 +196,7 @@ pub fn write_parquet(d: &Dataset, path: &Path) -> Result<(), IngestError> {
         IngestError::Parquet { detail, .. } => IngestError::Parquet { path: path.to_path_buf(), detail },
         other => other,
     };
-    let file = std::fs::File::create(path).map_err(|e| IngestError::Io { path: path.to_path_buf(), source: e })?;
+    let file = std::fs::File::create(path).map_err(|e| IngestError::Io { path: path.to_path_buf(), error: e })?;
     let schema = file_schema();
     let props = WriterProperties::builder()
         .set_compression(parquet::basic::Compression::ZSTD(Default::default()))
@@ -236,7 +236,7 @@ pub(crate) fn read_parquet(
     data: &mut Dataset,
 ) -> Result<(FileKind, (u64, u64)), IngestError> {
     let perr = |e: &dyn std::fmt::Display| IngestError::Parquet { path: path.to_path_buf(), detail: e.to_string() };
-    let file = std::fs::File::open(path).map_err(|e| IngestError::Io { path: path.to_path_buf(), source: e })?;
+    let file = std::fs::File::open(path).map_err(|e| IngestError::Io { path: path.to_path_buf(), error: e })?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| perr(&e))?;
     let row_groups = builder.metadata().num_row_groups();
     let meta = builder
@@ -278,7 +278,7 @@ pub(crate) fn read_parquet(
                     return Err(perr(&format!("section {name} missing")));
                 };
                 let file =
-                    std::fs::File::open(path).map_err(|e| IngestError::Io { path: path.to_path_buf(), source: e })?;
+                    std::fs::File::open(path).map_err(|e| IngestError::Io { path: path.to_path_buf(), error: e })?;
                 let b = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| perr(&e))?;
                 let groups: Vec<usize> = groups.collect();
                 if groups.iter().any(|&g| g >= b.metadata().num_row_groups()) {
@@ -345,7 +345,7 @@ fn drop_implausible_times(path: &Path, ctx: &Ctx<'_>, data: &mut Dataset) -> Res
 /// An archive table in Parquet: cast every column to text and read it as CSV would be.
 fn read_archive_parquet(path: &Path, ctx: &Ctx<'_>, data: &mut Dataset) -> Result<(FileKind, (u64, u64)), IngestError> {
     let perr = |e: &dyn std::fmt::Display| IngestError::Parquet { path: path.to_path_buf(), detail: e.to_string() };
-    let file = std::fs::File::open(path).map_err(|e| IngestError::Io { path: path.to_path_buf(), source: e })?;
+    let file = std::fs::File::open(path).map_err(|e| IngestError::Io { path: path.to_path_buf(), error: e })?;
     let reader = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| perr(&e))?.build().map_err(|e| perr(&e))?;
     let schema = arrow_array::RecordBatchReader::schema(&reader);
     let mut csv_bytes = Vec::new();
@@ -369,7 +369,7 @@ fn read_archive_parquet(path: &Path, ctx: &Ctx<'_>, data: &mut Dataset) -> Resul
         w.flush().map_err(|e| perr(&e))?;
     }
     let cursor: Box<dyn std::io::Read + Send> = Box::new(std::io::Cursor::new(csv_bytes));
-    let mut input = std::io::BufReader::new(cursor);
+    let mut input = std::io::BufReader::new(crate::ingest::Bounded::new(cursor));
     let kind = crate::ingest::sniff_csv_kind(path, &mut input)?;
     let counts = match kind {
         FileKind::ArchiveTweets => crate::ingest::archive_tweets(path, input, ctx, data)?,

@@ -19,7 +19,7 @@ use crate::screen::{Evidence, ScreenOptions, Screening};
 use crate::timeline::{Timeline, TimelineOptions};
 use crate::traces::{extract, TraceKind};
 use crate::traction::Traction;
-use cibscan_graph::{leiden, Graph, LeidenOptions};
+use cibscan_graph::{try_leiden, Graph, LeidenOptions};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -271,7 +271,19 @@ fn join_tied_communities(membership: &[u32], fused: &[(u32, u32, f64)], share: f
 }
 
 /// Runs detection on a dataset.
-pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progress::Progress) -> Detection {
+/// Why detection could not finish (bad data is never a panic).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DetectError {
+    #[error("clustering the coordination graph: {0}")]
+    Graph(cibscan_graph::GraphError),
+}
+
+pub fn detect(
+    data: &Dataset,
+    opts: &DetectOptions,
+    progress: &dyn crate::progress::Progress,
+) -> Result<Detection, DetectError> {
     let n = data.accounts.len();
     let signals = opts.signals.clone();
     progress.begin(signals.len() as u64 + 1);
@@ -316,16 +328,17 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
     all.sort_unstable_by_key(|x| (x.0, x.1, x.2));
     let mut fused: Vec<(u32, u32, f64)> = Vec::new();
     for (a, b, _, s) in &all {
-        let w = (1.0 + s).ln();
+        // An infinite surprise (p underflowing to 0) still gives a finite weight.
+        let w = (1.0 + s.min(f64::MAX)).ln();
         match fused.last_mut() {
             Some(last) if last.0 == *a && last.1 == *b => last.2 += w,
             _ => fused.push((*a, *b, w)),
         }
     }
-    let graph = Graph::from_edges(n, fused.iter().copied()).expect("ids in range and weights finite and positive");
+    let graph = Graph::from_edges(n, fused.iter().copied()).map_err(DetectError::Graph)?;
     let mut lo = LeidenOptions::with_seed(opts.seed);
     lo.resolution = opts.resolution;
-    let partition = leiden(&graph, &lo);
+    let partition = try_leiden(&graph, &lo).map_err(DetectError::Graph)?;
     lap("fusion and leiden".into(), &mut timings);
     progress.advance(1);
 
@@ -454,7 +467,7 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
     lap("roles".into(), &mut timings);
     let coordination_score = best.iter().map(|&s| 1.0 - (-s / 10.0).exp()).collect();
     progress.finish();
-    Detection {
+    Ok(Detection {
         signals,
         edges,
         fused,
@@ -467,7 +480,7 @@ pub fn detect(data: &Dataset, opts: &DetectOptions, progress: &dyn crate::progre
         role,
         indicators,
         timings,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -501,10 +514,11 @@ mod tests {
     fn finds_the_planted_operations_in_the_bundled_sample() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/sim/platform");
         let (d, _) = crate::ingest(&[dir], &Default::default(), &crate::progress::NoProgress).unwrap();
-        let det = detect(&d, &DetectOptions::default(), &crate::progress::NoProgress);
+        let det = detect(&d, &DetectOptions::default(), &crate::progress::NoProgress).unwrap();
         assert!(!det.networks.is_empty());
         // Same input, same seed: same result, whatever the sharding.
-        let again = detect(&d, &DetectOptions { shards: 1, ..Default::default() }, &crate::progress::NoProgress);
+        let again =
+            detect(&d, &DetectOptions { shards: 1, ..Default::default() }, &crate::progress::NoProgress).unwrap();
         assert_eq!(again.network_of, det.network_of);
         assert_eq!(again.fused, det.fused);
     }

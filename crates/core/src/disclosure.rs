@@ -155,7 +155,14 @@ pub enum DisclosureError {
     #[error("post {post_id}: {field} item {item:?} cannot be written as an archive list that reads back the same")]
     Unrepresentable { post_id: u64, field: &'static str, item: String },
     #[error("manifest: {0}")]
-    Manifest(#[from] serde_json::Error),
+    Manifest(serde_json::Error),
+}
+
+// By hand rather than `#[from]`: a source would print the JSON error twice.
+impl From<serde_json::Error> for DisclosureError {
+    fn from(e: serde_json::Error) -> Self {
+        DisclosureError::Manifest(e)
+    }
 }
 
 /// What was written, with the policy and counts; also written as `manifest.json`.

@@ -3,6 +3,10 @@
 //! The library has no CLI, terminal or HTTP concerns: stages take typed values and report
 //! progress through [`progress::Progress`]. See `ARCHITECTURE.md` for the data flow.
 
+// The core never prints: the binaries decide what the user sees (progress goes through
+// `progress::Progress`).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod amplify;
 pub mod assess;
 pub mod baseline;

@@ -56,19 +56,56 @@ pub fn item_weight(n: usize) -> f64 {
     1.0 / (std::f64::consts::E + n.saturating_sub(1) as f64).ln()
 }
 
-/// Unmerged evidence: one row per (pair, item).
+/// Unmerged evidence: `count` items of weight `w` for the pair `(a, b)`. Rows with the same
+/// pair and weight are compacted as they accumulate, so memory follows the number of
+/// distinct pairs rather than pairs × items (999 accounts sharing 400 posts are 500,000
+/// rows, not 200 million).
 #[derive(Debug, Default)]
 pub struct PairShard {
-    rows: Vec<(u32, u32, f64)>,
+    rows: Vec<Row>,
+    /// Row count at which the rows are next compacted.
+    compact_at: usize,
     capped_items: u64,
     window_pairs: u64,
     all_pairs: u64,
 }
 
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    a: u32,
+    b: u32,
+    w: f64,
+    count: u32,
+}
+
+/// Rows held before a shard compacts them.
+const COMPACT_ROWS: usize = 1 << 22;
+
+/// Sorts rows by `(a, b, w)` and folds equal keys into one row. Weights are positive, so
+/// their bit patterns order like the numbers.
+fn compact(rows: &mut Vec<Row>) {
+    rows.sort_unstable_by_key(|r| (r.a, r.b, r.w.to_bits()));
+    rows.dedup_by(|next, kept| {
+        let same = (next.a, next.b, next.w.to_bits()) == (kept.a, kept.b, kept.w.to_bits());
+        if same {
+            kept.count += next.count;
+        }
+        same
+    });
+}
+
 /// The per-shard kernel: evidence from the item runs `runs` of `traces`.
 pub fn pairs_shard(traces: &Traces, runs: &[Range<usize>], opts: &PairOptions) -> PairShard {
-    let mut out = PairShard::default();
+    shard_compacting_at(traces, runs, opts, COMPACT_ROWS)
+}
+
+fn shard_compacting_at(traces: &Traces, runs: &[Range<usize>], opts: &PairOptions, compact_rows: usize) -> PairShard {
+    let mut out = PairShard { compact_at: compact_rows, ..Default::default() };
     let mut accounts: Vec<u32> = Vec::new();
+    let mut local: Vec<u32> = Vec::new();
+    let mut in_window: Vec<u32> = Vec::new();
+    let mut count: Vec<u32> = Vec::new();
+    let mut seen: Vec<bool> = Vec::new();
     let mut item_pairs: Vec<(u32, u32)> = Vec::new();
     for run in runs {
         accounts.clear();
@@ -83,49 +120,76 @@ pub fn pairs_shard(traces: &Traces, runs: &[Range<usize>], opts: &PairOptions) -
             out.capped_items += 1;
             continue;
         }
-        // Actions are in time order within the run: a sliding window finds the pairs.
+        // Actions are in time order within the run: a sliding window finds the pairs. The
+        // window is kept as its distinct accounts, so an account acting many times on one
+        // item costs no more than acting once, and each pair is emitted once per item.
         item_pairs.clear();
-        let (t, acc) = (&traces.time_ms[run.clone()], &traces.account[run.clone()]);
+        let t = &traces.time_ms[run.clone()];
+        local.clear();
+        local.extend(traces.account[run.clone()].iter().map(|a| accounts.partition_point(|x| x < a) as u32));
+        in_window.clear();
+        count.clear();
+        count.resize(n, 0);
+        seen.clear();
+        seen.resize(n * n, false);
         let mut lo = 0;
         for hi in 0..t.len() {
             while t[hi] - t[lo] > opts.window_ms {
+                let l = local[lo] as usize;
+                count[l] -= 1;
+                if count[l] == 0 {
+                    let at = in_window.iter().position(|&x| x as usize == l).expect("counted accounts are listed");
+                    in_window.swap_remove(at);
+                }
                 lo += 1;
             }
-            for j in lo..hi {
-                let (x, y) = (acc[j], acc[hi]);
+            let y = local[hi];
+            for &x in &in_window {
                 if x != y {
-                    item_pairs.push((x.min(y), x.max(y)));
+                    let (p, q) = (x.min(y) as usize, x.max(y) as usize);
+                    if !std::mem::replace(&mut seen[p * n + q], true) {
+                        item_pairs.push((accounts[p], accounts[q]));
+                    }
                 }
             }
+            if count[y as usize] == 0 {
+                in_window.push(y);
+            }
+            count[y as usize] += 1;
         }
-        item_pairs.sort_unstable();
-        item_pairs.dedup();
         out.window_pairs += item_pairs.len() as u64;
         out.all_pairs += (n * (n - 1) / 2) as u64;
         let w = item_weight(n);
-        out.rows.extend(item_pairs.iter().map(|&(a, b)| (a, b, w)));
+        out.rows.extend(item_pairs.iter().map(|&(a, b)| Row { a, b, w, count: 1 }));
+        if out.rows.len() >= out.compact_at {
+            compact(&mut out.rows);
+            out.compact_at = compact_rows.max(2 * out.rows.len());
+        }
     }
     out
 }
 
-/// The merge: sums evidence per pair in a fixed order, whatever the sharding.
+/// The merge: sums evidence per pair in a fixed order (ascending weight), whatever the
+/// sharding and compaction.
 pub fn merge(shards: Vec<PairShard>) -> Pairs {
     let capped_items = shards.iter().map(|s| s.capped_items).sum();
     let window_pairs = shards.iter().map(|s| s.window_pairs).sum();
     let all_pairs = shards.iter().map(|s| s.all_pairs).sum();
-    let mut rows: Vec<(u32, u32, f64)> = shards.into_iter().flat_map(|s| s.rows).collect();
-    // Weights are positive, so their bit patterns order like the numbers.
-    rows.par_sort_unstable_by_key(|&(a, b, w)| (a, b, w.to_bits()));
+    let mut rows: Vec<Row> = shards.into_iter().flat_map(|s| s.rows).collect();
+    rows.par_sort_unstable_by_key(|r| (r.a, r.b, r.w.to_bits()));
     let mut out = Pairs { capped_items, window_pairs, all_pairs, ..Default::default() };
-    for (a, b, w) in rows {
-        if out.a.last() == Some(&a) && out.b.last() == Some(&b) {
-            *out.items.last_mut().expect("same length") += 1;
-            *out.weight.last_mut().expect("same length") += w;
-        } else {
-            out.a.push(a);
-            out.b.push(b);
-            out.items.push(1);
-            out.weight.push(w);
+    for r in rows {
+        if out.a.last() != Some(&r.a) || out.b.last() != Some(&r.b) {
+            out.a.push(r.a);
+            out.b.push(r.b);
+            out.items.push(0);
+            out.weight.push(0.0);
+        }
+        *out.items.last_mut().expect("same length") += r.count;
+        // One addition per item, in ascending order: the same float sum as uncompacted rows.
+        let sum = out.weight.last_mut().expect("same length");
+        for _ in 0..r.count {
+            *sum += r.w;
         }
     }
     out
@@ -216,6 +280,10 @@ mod tests {
             prop_assert_eq!(&pairs(&t, &opts, shards), &one);
             let got: Vec<(u32, u32, u32)> = (0..one.len()).map(|i| (one.a[i], one.b[i], one.items[i])).collect();
             prop_assert_eq!(got, brute(&rows, &opts));
+            // Compacting after every item gives the same pairs and bit-identical weights.
+            let runs: Vec<Range<usize>> = t.runs().collect();
+            let compacted = merge(vec![shard_compacting_at(&t, &runs, &opts, 1)]);
+            prop_assert_eq!(&compacted, &one);
         }
     }
 }

@@ -812,7 +812,7 @@ fn prefetch<T>(slice: &[T], i: usize) {
         // SAFETY: `_mm_prefetch` only hints the cache; it never faults and has no
         // observable effect. The address comes from a live reference. SSE is part of the
         // x86_64 baseline. (The `unsafe` block is needed on older toolchains.)
-        #[allow(unused_unsafe)]
+        #[allow(unused_unsafe, unsafe_code)]
         unsafe {
             use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
             _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast::<i8>());

@@ -242,13 +242,10 @@ pub struct EvalReport {
 /// Why an evaluation input could not be read. `record` numbers count data records from 1
 /// (the header is not counted); `line` is the 1-based line where the record starts.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum EvalError {
-    #[error("cannot read {}: {source}", .path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("cannot read {}: {error}", .path.display())]
+    Io { path: PathBuf, error: std::io::Error },
     #[error("{}: cannot read the CSV header: {reason}", .path.display())]
     Header { path: PathBuf, reason: String },
     #[error("{}: missing required column `{column}` (header is `{found}`)", .path.display())]
@@ -345,7 +342,7 @@ fn resolve(path: &Path, default_file: &str) -> PathBuf {
 }
 
 fn open_csv(path: &Path) -> Result<(csv::Reader<File>, csv::StringRecord), EvalError> {
-    let file = File::open(path).map_err(|source| EvalError::Io { path: path.to_path_buf(), source })?;
+    let file = File::open(path).map_err(|source| EvalError::Io { path: path.to_path_buf(), error: source })?;
     let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(file);
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
@@ -362,7 +359,7 @@ fn open_csv(path: &Path) -> Result<(csv::Reader<File>, csv::StringRecord), EvalE
 
 fn io_error(path: &Path, e: csv::Error) -> EvalError {
     match e.into_kind() {
-        csv::ErrorKind::Io(source) => EvalError::Io { path: path.to_path_buf(), source },
+        csv::ErrorKind::Io(source) => EvalError::Io { path: path.to_path_buf(), error: source },
         other => EvalError::Header { path: path.to_path_buf(), reason: format!("{other:?}") },
     }
 }

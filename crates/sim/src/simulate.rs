@@ -119,13 +119,10 @@ impl fmt::Display for SimulateSummary {
 
 /// Errors of `simulate`. Bad input is an error, never a panic.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SimError {
-    #[error("cannot write {path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("cannot write {path}: {error}")]
+    Io { path: PathBuf, error: std::io::Error },
     #[error("invalid scenario: {0}")]
     Scenario(String),
     #[error("invalid scale {0}: it must be a finite number above 0 and at most {MAX_SCALE}")]
@@ -165,7 +162,7 @@ pub fn simulate(opts: &SimulateOptions, progress: &mut dyn FnMut(u64, u64)) -> R
         return Err(SimError::TooLarge { scale, what: "posts", amount: posts, limit: POST_LIMIT });
     }
     let out = &opts.out;
-    let mkdir = |p: &Path| fs::create_dir_all(p).map_err(|e| SimError::Io { path: p.to_path_buf(), source: e });
+    let mkdir = |p: &Path| fs::create_dir_all(p).map_err(|e| SimError::Io { path: p.to_path_buf(), error: e });
     mkdir(&out.join("platform"))?;
     for p in &sc.priors {
         mkdir(&out.join("priors").join(&p.name))?;
@@ -234,7 +231,7 @@ pub fn simulate(opts: &SimulateOptions, progress: &mut dyn FnMut(u64, u64)) -> R
         scale,
         sc.to_commented_toml()
     );
-    fs::write(&toml_path, doc).map_err(|e| SimError::Io { path: toml_path.clone(), source: e })?;
+    fs::write(&toml_path, doc).map_err(|e| SimError::Io { path: toml_path.clone(), error: e })?;
     files.push("scenario.toml".to_string());
     progress(written, written);
 
@@ -267,7 +264,7 @@ pub fn simulate(opts: &SimulateOptions, progress: &mut dyn FnMut(u64, u64)) -> R
 }
 
 fn write_truth(w: &World, order: &[u32], path: &Path) -> Result<(), SimError> {
-    let io = |e: std::io::Error| SimError::Io { path: path.to_path_buf(), source: e };
+    let io = |e: std::io::Error| SimError::Io { path: path.to_path_buf(), error: e };
     let mut out = Vec::with_capacity(order.len() * 40 + 32);
     out.extend_from_slice(b"userid,kind,operation,role\n");
     for &i in order {
@@ -340,6 +337,6 @@ fn write_third_party(
         s.push_str(h);
         s.push('\n');
     }
-    fs::write(path, s).map_err(|e| SimError::Io { path: path.to_path_buf(), source: e })?;
+    fs::write(path, s).map_err(|e| SimError::Io { path: path.to_path_buf(), error: e })?;
     Ok(rows.len() as u64)
 }

@@ -134,6 +134,9 @@ pub(crate) fn for_each_prepared<C: Sync, P: Send>(
             prepare_one(raw);
             record += 1;
             let pos = Pos { path, record, line: raw.line };
+            if raw.too_long {
+                return Err(IngestError::RecordTooLong { path: path.to_path_buf(), line: raw.line });
+            }
             if let Some((msg, io)) = &raw.error {
                 skipped += 1;
                 let reason = if *io { SkipReason::Truncated } else { SkipReason::CsvSyntax };
@@ -210,6 +213,8 @@ struct RawRecord<P> {
     bad_utf8: Option<usize>,
     /// A CSV error instead of a record, and whether it was an I/O error (reading stops).
     error: Option<(String, bool)>,
+    /// The record exceeded the record size limit (reading stops with an error).
+    too_long: bool,
     /// What `prepare` made of a well-formed record.
     prepared: Option<Result<P, (SkipReason, String)>>,
 }
@@ -223,6 +228,7 @@ impl<P> Default for RawRecord<P> {
             at_end: false,
             bad_utf8: None,
             error: None,
+            too_long: false,
             prepared: None,
         }
     }
@@ -281,7 +287,9 @@ fn fill_batch<P>(
         let r = &mut batch[n];
         r.line = rdr.position().line();
         r.error = None;
+        r.too_long = false;
         r.bad_utf8 = None;
+        rdr.get_mut().get_mut().mark();
         r.prepared = None;
         match rdr.read_record(&mut r.rec) {
             Ok(false) => {
@@ -310,6 +318,7 @@ fn fill_batch<P>(
             }
             Err(e) => {
                 let io = matches!(e.kind(), csv::ErrorKind::Io(_));
+                r.too_long = matches!(e.kind(), csv::ErrorKind::Io(ioe) if super::RecordTooLong::is(ioe));
                 r.error = Some((e.to_string(), io));
                 n += 1;
                 if io {

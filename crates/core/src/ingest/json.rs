@@ -15,6 +15,23 @@ fn bad(detail: impl Into<String>) -> Skip {
     (SkipReason::BadJson, detail.into())
 }
 
+/// Discards input up to and including the next newline; false at the end of the input.
+fn skip_past_newline(input: &mut Input<'_>) -> std::io::Result<bool> {
+    loop {
+        input.get_mut().mark();
+        let buf = input.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(false);
+        }
+        if let Some(i) = memchr::memchr(b'\n', buf) {
+            input.consume(i + 1);
+            return Ok(true);
+        }
+        let n = buf.len();
+        input.consume(n);
+    }
+}
+
 pub(super) fn read_lines(
     path: &Path,
     mut input: Input<'_>,
@@ -26,8 +43,20 @@ pub(super) fn read_lines(
     let mut line = 0u64;
     loop {
         buf.clear();
+        input.get_mut().mark();
         let n = match input.read_until(b'\n', &mut buf) {
             Ok(n) => n,
+            Err(e) if super::RecordTooLong::is(&e) => {
+                // Skip the rest of the endless line and go on with the next one.
+                line += 1;
+                skipped += 1;
+                ctx.skip(issue(path, line, SkipReason::BadJson, e.to_string()))?;
+                buf = Vec::new();
+                if !skip_past_newline(&mut input).map_err(|e| IngestError::Io { path: path.to_path_buf(), error: e })? {
+                    break;
+                }
+                continue;
+            }
             Err(e) => {
                 skipped += 1;
                 ctx.skip(issue(path, line + 1, SkipReason::Truncated, e.to_string()))?;

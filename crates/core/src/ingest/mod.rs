@@ -147,9 +147,10 @@ impl fmt::Display for RecordIssue {
 }
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum IngestError {
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {error}")]
+    Io { path: PathBuf, error: std::io::Error },
     #[error("{path}: no such file or folder")]
     NotFound { path: PathBuf },
     #[error("{path}: no input files found (looked for .csv, .jsonl, .json, .ndjson, .parquet, optionally .gz/.zst)")]
@@ -162,6 +163,8 @@ pub enum IngestError {
     Encoding { path: PathBuf, detail: String },
     #[error("{path}: Parquet: {detail}")]
     Parquet { path: PathBuf, detail: String },
+    #[error("{path}:{line}: {}", RecordTooLong)]
+    RecordTooLong { path: PathBuf, line: u64 },
     #[error("too many bad records ({count} > --max-errors {max}); last: {last}")]
     TooManyErrors { count: u64, max: u64, last: Box<RecordIssue> },
 }
@@ -267,7 +270,7 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
     for input in inputs {
         let meta = std::fs::metadata(input).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => IngestError::NotFound { path: input.clone() },
-            _ => IngestError::Io { path: input.clone(), source: e },
+            _ => IngestError::Io { path: input.clone(), error: e },
         })?;
         if meta.is_dir() {
             let before = out.len();
@@ -286,7 +289,7 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut std::collections::HashSet<PathBuf>) -> Result<(), IngestError> {
-    let io = |e| IngestError::Io { path: dir.to_path_buf(), source: e };
+    let io = |e| IngestError::Io { path: dir.to_path_buf(), error: e };
     if !seen.insert(std::fs::canonicalize(dir).map_err(io)?) {
         return Ok(());
     }
@@ -312,10 +315,67 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut std::collections::HashSet
 }
 
 /// An opened, decompressed input with its first bytes available for sniffing.
-pub(crate) type Input<'a> = BufReader<Box<dyn Read + Send + 'a>>;
+pub(crate) type Input<'a> = BufReader<Bounded<'a>>;
+
+/// The longest record (a CSV record or a JSON line) read. Longer is an unterminated quote,
+/// an endless line or a decompression bomb: an error, not all the memory there is.
+pub const MAX_RECORD_BYTES: u64 = 64 << 20;
+
+/// A decompressed input that refuses to deliver more than [`MAX_RECORD_BYTES`] (plus the
+/// read-ahead of the buffers above it) since the start of the current record.
+pub(crate) struct Bounded<'a> {
+    inner: Box<dyn Read + Send + 'a>,
+    read: u64,
+    record_start: u64,
+}
+
+/// The error a [`Bounded`] reader gives for an overlong record.
+#[derive(Debug)]
+pub(crate) struct RecordTooLong;
+
+impl fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "a record longer than {} MiB (an unterminated quote, an endless line, or not this format)",
+            MAX_RECORD_BYTES >> 20
+        )
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
+impl RecordTooLong {
+    /// Whether `e` is this error.
+    pub(crate) fn is(e: &std::io::Error) -> bool {
+        e.get_ref().is_some_and(|x| x.is::<RecordTooLong>())
+    }
+}
+
+impl<'a> Bounded<'a> {
+    pub(crate) fn new(inner: Box<dyn Read + Send + 'a>) -> Bounded<'a> {
+        Bounded { inner, read: 0, record_start: 0 }
+    }
+
+    /// A new record begins here.
+    pub(crate) fn mark(&mut self) {
+        self.record_start = self.read;
+    }
+}
+
+impl Read for Bounded<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.read - self.record_start > MAX_RECORD_BYTES {
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, RecordTooLong));
+        }
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
 
 fn open<'a>(path: &Path, progress: &'a dyn Progress) -> Result<(Input<'a>, bool), IngestError> {
-    let io = |e| IngestError::Io { path: path.to_path_buf(), source: e };
+    let io = |e| IngestError::Io { path: path.to_path_buf(), error: e };
     let mut file = File::open(path).map_err(io)?;
     let file_len = file.metadata().ok().map(|m| m.len() + 1);
     let mut magic = [0u8; 4];
@@ -343,12 +403,12 @@ fn open<'a>(path: &Path, progress: &'a dyn Progress) -> Result<(Input<'a>, bool)
     // layout is hundreds of files of a few kilobytes).
     let plain_len = file_len.unwrap_or(u64::MAX);
     let capacity = if compressed { 1 << 20 } else { plain_len.clamp(8 << 10, 1 << 20) as usize };
-    Ok((BufReader::with_capacity(capacity, reader), is_parquet))
+    Ok((BufReader::with_capacity(capacity, Bounded::new(reader)), is_parquet))
 }
 
 /// Detects the kind of a (decompressed) text input from its first bytes.
 fn sniff(path: &Path, input: &mut Input<'_>, forced: InputFormat) -> Result<FileKind, IngestError> {
-    let buf = input.fill_buf().map_err(|e| IngestError::Io { path: path.to_path_buf(), source: e })?;
+    let buf = input.fill_buf().map_err(|e| IngestError::Io { path: path.to_path_buf(), error: e })?;
     if buf.starts_with(&[0xff, 0xfe]) || buf.starts_with(&[0xfe, 0xff]) {
         return Err(IngestError::Encoding {
             path: path.to_path_buf(),
@@ -490,7 +550,7 @@ pub fn ingest_bytes(label: &str, bytes: &[u8], opts: &IngestOptions) -> Result<(
     let ctx =
         Ctx { progress: &progress, max_errors: opts.max_errors, errors: AtomicU64::new(0), skipped: Mutex::default() };
     let cursor: Box<dyn Read + Send + '_> = Box::new(std::io::Cursor::new(bytes));
-    let input = BufReader::new(cursor);
+    let input = BufReader::new(Bounded::new(cursor));
     let path = Path::new(label);
     let mut data = Dataset::new();
     let (kind, (records, skipped)) = read_text(path, input, &ctx, opts.format, &mut data)?;

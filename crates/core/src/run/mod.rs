@@ -60,7 +60,7 @@ pub enum RunError {
     UnknownAccount { path: PathBuf, account: String },
     #[error("{dir}: {reason}")]
     Output { dir: PathBuf, reason: String },
-    #[error("reading the run's input: {0}")]
+    #[error(transparent)]
     Input(#[from] IngestError),
 }
 

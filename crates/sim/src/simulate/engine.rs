@@ -368,7 +368,7 @@ impl TopicTable {
 
 /// Runs one slice and writes its tweets file. Returns what was written.
 pub fn run(world: &World, seed: u64, path: &Path, fmt: Format, progress: Progress<'_>) -> Result<RunStats, SimError> {
-    let io = |e: std::io::Error| SimError::Io { path: path.to_path_buf(), source: e };
+    let io = |e: std::io::Error| SimError::Io { path: path.to_path_buf(), error: e };
     let file = File::create(path).map_err(io)?;
     let days = world.days();
     let mut rng = Rng8::seed_from_u64(mix64(seed ^ 0xe7e7_0002 ^ world.start_day as u64));
@@ -467,7 +467,7 @@ pub fn run(world: &World, seed: u64, path: &Path, fmt: Format, progress: Progres
         // Closing the channel ends the writer; its error explains a failed send.
         e.tx = None;
         let written = wr.join().unwrap_or_else(|_| Err(std::io::Error::other("the writer thread panicked")));
-        written.map_err(|err| SimError::Io { path: path.to_path_buf(), source: err })?;
+        written.map_err(|err| SimError::Io { path: path.to_path_buf(), error: err })?;
         gen
     })?;
     (e.progress.f)(e.progress.base + e.stats.posts, e.progress.planned.max(e.progress.base + e.stats.posts));
@@ -498,7 +498,7 @@ impl Engine<'_, '_> {
             Ok(())
         } else {
             // The writer stopped: `run` reports its error after joining it.
-            Err(SimError::Io { path: self.path.clone(), source: std::io::Error::other("the writer thread stopped") })
+            Err(SimError::Io { path: self.path.clone(), error: std::io::Error::other("the writer thread stopped") })
         }
     }
 
@@ -1594,7 +1594,7 @@ fn geo_for(rng: &mut Rng8, tz_min: i32) -> Option<(f64, f64)> {
 /// Writes the users file: accounts that posted, in a shuffled but deterministic order.
 /// Returns the written accounts in file order.
 pub fn write_users(world: &World, posted: &[bool], seed: u64, path: &Path) -> Result<Vec<u32>, SimError> {
-    let io = |e: std::io::Error| SimError::Io { path: path.to_path_buf(), source: e };
+    let io = |e: std::io::Error| SimError::Io { path: path.to_path_buf(), error: e };
     let mut order: Vec<u32> = (0..world.accounts.len() as u32).filter(|&i| posted[i as usize]).collect();
     let mut rng = Rng8::seed_from_u64(mix64(seed ^ 0x05e2_5000));
     for i in (1..order.len()).rev() {
