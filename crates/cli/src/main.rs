@@ -68,7 +68,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Generate a platform slice with planted operations and ground truth.
+    /// Generate a platform slice with planted operations and ground truth: in --out,
+    /// platform/ (archive-format users and tweets files), truth.csv, priors/ (earlier
+    /// takedowns), third_party_list.csv and scenario.toml.
     Simulate {
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -95,8 +97,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Find coordinated networks: accounts.csv, networks.json, dismissed.json, edges.csv,
-    /// network.gexf, network.graphml in --out.
+    /// Find coordinated networks: in --out, accounts.csv, networks.json, dismissed.json,
+    /// indicators.csv, edges.csv, network.gexf, network.graphml, report.html and run.json
+    /// (the manifest that the commands acting on a run read it back with).
     Detect {
         #[command(flatten)]
         input: InputArgs,
@@ -121,7 +124,8 @@ enum Command {
         #[arg(long = "prior", value_parser = act::parse_prior)]
         priors: Vec<(String, PathBuf)>,
     },
-    /// Link a run's networks to earlier takedowns: rewrites the `links` of networks.json.
+    /// Link a run's networks to earlier takedowns: rewrites the `links` of networks.json
+    /// and the priors of run.json.
     Link {
         /// A `cibscan detect` output directory.
         #[arg(long)]
@@ -130,9 +134,10 @@ enum Command {
         #[arg(long = "prior", value_parser = act::parse_prior, required = true)]
         priors: Vec<(String, PathBuf)>,
     },
-    /// Why an account is in its network: strongest co-actors per signal and the shared posts.
+    /// Why an account is in its network: strongest co-actors per signal and the shared posts
+    /// (printed; nothing is written).
     Explain {
-        /// Account id (or screen name).
+        /// Account id, or @handle (a handle several accounts bear is an error naming them).
         account: String,
         /// A directory written by `cibscan detect`.
         #[arg(long)]
@@ -345,6 +350,10 @@ fn run(cli: Cli) -> Result<()> {
                     "note: {} posts were read more than once (same post id) and are counted once",
                     stats.duplicate_posts
                 );
+            }
+            if !stats.warnings.is_empty() {
+                let parts: Vec<String> = stats.warnings.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                eprintln!("note: records read with a doubt: {} (see `cibscan ingest`)", parts.join(", "));
             }
             let read_seconds = started.elapsed().as_secs_f64();
             let bar = progress::Bar::steps(cli.quiet, "detecting");

@@ -173,3 +173,76 @@ fn endless_records_are_refused() {
     let v: serde_json::Value = serde_json::from_str(&ok(&cibscan(&["ingest", s(&lines), "--json"]))).unwrap();
     assert_eq!((v["posts"].as_u64(), v["skipped"]["bad_json"].as_u64()), (Some(1), Some(1)), "{v}");
 }
+
+const TWEETS_HEADER: &str = "tweetid,userid,user_screen_name,follower_count,tweet_time,tweet_text\n";
+
+#[test]
+fn leading_blank_lines_odd_encodings_and_escapes_in_headers() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Two megabytes of blank lines before the header: read, with true line numbers.
+    let blank = tmp.path().join("blank.csv");
+    let mut text = "\n".repeat(2 << 20);
+    text.push_str(TWEETS_HEADER);
+    text.push_str("1,42,a,5,2020-01-01 00:00,hi\n2,42,a,5,not a time,hi\n");
+    std::fs::write(&blank, text).unwrap();
+    let o = Command::cargo_bin("cibscan").unwrap().args(["ingest", s(&blank), "--json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_str(&ok(&o)).unwrap();
+    assert_eq!(v["posts"], 1, "{v}");
+    let line = (2 << 20) + 3;
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(&format!("blank.csv:{line}:")),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    // UTF-16 without a byte-order mark, and a header with a terminal escape sequence.
+    let utf16 = tmp.path().join("utf16.csv");
+    std::fs::write(&utf16, TWEETS_HEADER.encode_utf16().flat_map(|u| u.to_le_bytes()).collect::<Vec<u8>>()).unwrap();
+    let e = err(&cibscan(&["ingest", s(&utf16)]));
+    assert!(e.contains("UTF-16 without a byte-order mark"), "{e}");
+    let esc = tmp.path().join("esc.csv");
+    std::fs::write(&esc, "\x1b[2J\x1b]0;owned\x07name,x\n1,2\n").unwrap();
+    let e = err(&cibscan(&["ingest", s(&esc)]));
+    assert!(!e.contains('\x1b') && e.contains("\\u{1b}"), "{e:?}");
+}
+
+#[test]
+fn formula_ids_are_neutralised_and_doubtful_profiles_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.csv");
+    let mut text = String::from(TWEETS_HEADER);
+    // Six accounts retweeting... as originals posting the same text within minutes: a
+    // network under identical_text; one of them with a formula for an id.
+    for p in 0..12 {
+        for a in 0..6 {
+            let id = if a == 0 { "\"=HYPERLINK(\"\"http://x\"\")\"".to_string() } else { format!("{}", 100 + a) };
+            text.push_str(&format!(
+                "{},{id},acct{a},99999999999,2020-01-0{} 0{}:0{}:00,the same words number {p} for everyone\n",
+                1000 + p * 10 + a,
+                1 + p % 9,
+                p % 10,
+                a
+            ));
+        }
+    }
+    std::fs::write(&input, text).unwrap();
+    let o = Command::cargo_bin("cibscan").unwrap().args(["ingest", s(&input)]).output().unwrap();
+    assert!(ok(&o).contains("count_out_of_range"));
+    let run = tmp.path().join("run");
+    ok(&cibscan(&["detect", s(&input), "--out", s(&run)]));
+    for f in ["accounts.csv", "indicators.csv", "edges.csv"] {
+        let text = std::fs::read_to_string(run.join(f)).unwrap();
+        assert!(!text.lines().any(|l| l.starts_with("=") || l.starts_with("\"=")), "{f}: {text}");
+    }
+    // The run reads its own neutralised ids back.
+    ok(&cibscan(&["export", "takedown", "--run", s(&run)]));
+}
+
+#[test]
+fn duplicate_profiles_are_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let users = tmp.path().join("users.csv");
+    std::fs::write(&users, "userid,user_screen_name,follower_count\n1,a,5\n1,b,6\n2,c,7\n").unwrap();
+    let v: serde_json::Value = serde_json::from_str(&ok(&cibscan(&["ingest", s(&users), "--json"]))).unwrap();
+    assert_eq!(v["warnings"]["duplicate_profile"], 1, "{v}");
+}

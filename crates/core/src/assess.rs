@@ -28,6 +28,8 @@ pub enum AssessError {
     Run(#[from] crate::run::RunError),
     #[error("{path}: the list is empty")]
     EmptyList { path: PathBuf },
+    #[error("{path}:{line}: {reason}")]
+    BadList { path: PathBuf, line: u64, reason: String },
 }
 
 /// One account of a run: a row of `accounts.csv`.
@@ -141,6 +143,12 @@ pub fn read_list(path: &Path) -> Result<Vec<String>, AssessError> {
         let mut out = Vec::new();
         for rec in rdr.records() {
             let rec = rec.map_err(|error| AssessError::Csv { path: path.into(), error })?;
+            let line = rec.position().map_or(0, |p| p.line());
+            // A quote left open swallows the lines after it into one field.
+            if rec.iter().any(|f| f.contains(['\n', '\r'])) {
+                let reason = "a quoted field runs over several lines (a quote left open?)".to_string();
+                return Err(AssessError::BadList { path: path.into(), line, reason });
+            }
             out.push(rec.get(c).unwrap_or("").trim().to_string());
         }
         out
@@ -346,7 +354,7 @@ pub fn write_assessment(path: &Path, rows: &[Assessment]) -> std::io::Result<()>
     w.write_record(["userid", "verdict", "network_id", "reasons"])?;
     for r in rows {
         w.write_record([
-            r.userid.as_str(),
+            crate::output::neutralise_id(&r.userid).as_ref(),
             r.verdict.name(),
             r.network_id.as_str(),
             crate::output::neutralise(&r.reasons).as_ref(),
@@ -429,6 +437,10 @@ mod tests {
         let b = dir.path().join("b.txt");
         std::fs::write(&b, "# from the ministry\n@x\n\n12\n").unwrap();
         assert_eq!(read_list(&b).unwrap(), ["@x", "12"]);
+        let q = dir.path().join("q.csv");
+        std::fs::write(&q, "userid,name\n11,\"open\n12,x\n13,y\n").unwrap();
+        let e = read_list(&q).unwrap_err();
+        assert!(matches!(e, AssessError::BadList { line: 2, .. }), "{e}");
         let c = dir.path().join("c.txt");
         std::fs::write(&c, "\n# nothing\n").unwrap();
         assert!(matches!(read_list(&c), Err(AssessError::EmptyList { .. })));

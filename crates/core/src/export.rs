@@ -134,13 +134,13 @@ pub fn indicators(
 }
 
 /// Writes `indicator_type,indicator_value,comment,ds` (text neutralised against
-/// spreadsheet formulas; account ids exact).
+/// spreadsheet formulas; hashed account ids exact).
 pub fn write_indicators(path: &Path, rows: &[IndicatorRow]) -> std::io::Result<()> {
     let mut w = csv::Writer::from_path(path)?;
     w.write_record(["indicator_type", "indicator_value", "comment", "ds"])?;
     for r in rows {
         let value = if r.indicator_type == "account" {
-            r.indicator_value.clone().into()
+            crate::output::neutralise_id(&r.indicator_value)
         } else {
             crate::output::neutralise(&r.indicator_value)
         };

@@ -22,11 +22,24 @@ pub const ACCOUNTS_HEADER: [&str; 8] = [
 pub use crate::run::AccountRow;
 
 /// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a
-/// leading `'`, as OWASP recommends for CSV injection.
+/// leading `'`, as OWASP recommends for CSV injection; so does a cell that itself begins
+/// with `'`, so that reading back (dropping one leading `'`) is exact.
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\'') => format!("'{cell}").into(),
         _ => cell.into(),
+    }
+}
+
+/// An id cell: neutralised like [`neutralise`], except that a published hash or a number
+/// (`+Fa0n…=`, `-1`: only base64 and digit characters) stays exact, since it must match the
+/// archive it came from. An id like `=HYPERLINK(…)` is an adversary's, and is neutralised.
+pub fn neutralise_id(id: &str) -> std::borrow::Cow<'_, str> {
+    let b = id.as_bytes();
+    let plain = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_');
+    match b.first() {
+        Some(b'+' | b'-') if b.iter().all(plain) => id.into(),
+        _ => neutralise(id),
     }
 }
 
@@ -53,9 +66,8 @@ pub fn write_accounts(path: &Path, rows: &[AccountRow]) -> std::io::Result<()> {
     w.write_record(ACCOUNTS_HEADER)?;
     for r in rows {
         w.write_record([
-            // Ids must round-trip exactly (a 2020 archive hash may start with `+`): they are
-            // platform identifiers, never formulas an adversary wrote.
-            &r.account_id,
+            // A 2020 archive hash may start with `+` and must round-trip exactly.
+            neutralise_id(&r.account_id).as_ref(),
             neutralise(&r.screen_name).as_ref(),
             &r.network_id,
             &r.role,
@@ -82,7 +94,7 @@ pub fn write_indicators(path: &Path, data: &crate::Dataset, det: &crate::detect:
         let created = data.accounts.created_ms[a as usize];
         let created =
             if created == crate::model::UNKNOWN_TIME { String::new() } else { crate::parse::format_day(created) };
-        let mut rec = vec![data.accounts.key.get(a).to_string(), created];
+        let mut rec = vec![neutralise_id(data.accounts.key.get(a)).into_owned(), created];
         rec.extend(ind.parts().into_iter().map(cell));
         rec.push(cell(ind.score()));
         w.write_record(&rec)?;
@@ -150,8 +162,8 @@ pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::D
     let mut edges = 0;
     for (a, b, weight, surprises) in det.fused_with_signals(|_, _| true) {
         edges += 1;
-        let mut rec =
-            vec![data.accounts.key.get(a).to_string(), data.accounts.key.get(b).to_string(), format!("{weight:.4}")];
+        let key = |x| neutralise_id(data.accounts.key.get(x)).into_owned();
+        let mut rec = vec![key(a), key(b), format!("{weight:.4}")];
         rec.extend(surprises.iter().map(|s| s.map(|s| format!("{s:.2}")).unwrap_or_default()));
         w.write_record(&rec)?;
     }

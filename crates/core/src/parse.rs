@@ -239,6 +239,15 @@ fn parse_time_any(s: &str) -> Result<i64, SkipReason> {
         .map_err(|_| SkipReason::BadTime)
 }
 
+/// An account key fit for every output: no control characters (a NUL or a terminal escape
+/// sequence in an id is an adversary's or a corruption, never a platform's).
+pub fn check_key<'a>(key: &'a str, field: &str) -> Result<&'a str, (SkipReason, String)> {
+    if key.chars().any(char::is_control) {
+        return Err((SkipReason::BadId, format!("{field} holds control characters")));
+    }
+    Ok(key)
+}
+
 /// `YYYY-MM-DD` of a Unix-millisecond time (empty outside chrono's range, never a panic).
 pub fn format_day(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms).map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()

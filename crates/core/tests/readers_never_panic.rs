@@ -49,3 +49,63 @@ proptest! {
         prop_assert_eq!(stats.skipped_total(), 1);
     }
 }
+
+/// A small valid dataset file, damaged at will below.
+fn dataset_file() -> Vec<u8> {
+    use cibscan_core::model::{PostRecord, ProfileRecord};
+    let mut d = cibscan_core::Dataset::new();
+    for i in 0..20u64 {
+        let key = format!("u{i}");
+        let a = d.set_profile(&key, &ProfileRecord { screen_name: &key, ..Default::default() }, true);
+        let text = format!("post {i} #tag");
+        d.push_post(
+            a,
+            &PostRecord { id: 100 + i, time_ms: 1_577_836_800_000 + i as i64, text: &text, ..Default::default() },
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.parquet");
+    cibscan_core::columnar::write_parquet(&d, &path).unwrap();
+    std::fs::read(path).unwrap()
+}
+
+fn ingest_file(name: &str, bytes: &[u8]) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let _ = cibscan_core::ingest(&[path], &opts(), &cibscan_core::progress::NoProgress);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// A dataset file with bytes overwritten or cut short: an error, never a panic.
+    #[test]
+    fn damaged_parquet_is_an_error(cut in 0usize..100, flips in proptest::collection::vec((0usize..100, any::<u8>()), 0..8)) {
+        let mut bytes = dataset_file();
+        let n = bytes.len();
+        for (at, b) in flips {
+            bytes[at * (n - 1) / 99] = b;
+        }
+        if cut < 50 {
+            bytes.truncate(n * cut / 50);
+        }
+        ingest_file("d.parquet", &bytes);
+    }
+
+    /// Any text as a configuration file: a value or an error.
+    #[test]
+    fn any_config_text_is_a_config_or_an_error(text in "(?s).{0,300}", key in "[a-z_.]{1,30}", value in "[-0-9.a-z\"]{0,12}") {
+        let _ = cibscan_core::config::DetectConfig::from_toml_str(&text);
+        let _ = cibscan_core::config::DetectConfig::from_toml_str(&format!("[detect]\n{key} = {value}\n"));
+        let _ = cibscan_core::config::DetectConfig::from_toml_str(&format!("[signals.{key}]\nwindow_seconds = {value}\n"));
+    }
+
+    /// Any bytes as a run's manifest: an error naming run.json, never a panic.
+    #[test]
+    fn any_manifest_is_a_run_or_a_named_error(text in "(?s).{0,400}") {
+        if let Err(e) = cibscan_core::run::Manifest::parse(std::path::Path::new("x/run.json"), &text) {
+            prop_assert!(e.to_string().contains("run.json"));
+        }
+    }
+}

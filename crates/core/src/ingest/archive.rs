@@ -51,6 +51,7 @@ impl ProfileCols {
         if key.is_empty() {
             return Err((SkipReason::MissingAccount, "empty userid".into()));
         }
+        parse::check_key(key, "userid")?;
         let count = |col: Option<usize>, name: &str| {
             let v = r.get(col);
             parse::parse_count(v).map_err(|e| skip(e, name, v))
@@ -80,6 +81,13 @@ impl ProfileCols {
     }
 }
 
+/// Counts above what a platform reports were clamped by `parse_count`: say so.
+fn warn_counts(ctx: &Ctx<'_>, p: &ProfileRecord<'_>) {
+    if [p.followers, p.following].contains(&Some(u32::MAX - 1)) {
+        ctx.warn("count_out_of_range");
+    }
+}
+
 pub(crate) fn read_users(
     path: &Path,
     input: Input<'_>,
@@ -93,6 +101,10 @@ pub(crate) fn read_users(
         |h| ProfileCols::new(h, path, FileKind::ArchiveUsers),
         |cols, r, _| {
             let (key, profile) = cols.read(r)?;
+            if data.accounts.lookup(key).is_some_and(|a| data.accounts.has(a, crate::model::account_flags::PROFILED)) {
+                ctx.warn("duplicate_profile");
+            }
+            warn_counts(ctx, &profile);
             data.set_profile(key, &profile, true);
             Ok(())
         },
@@ -169,6 +181,7 @@ pub(crate) fn read_tweets(
                 Some(a) if data.accounts.has(a, crate::model::account_flags::PROFILED) => a,
                 _ => {
                     let (key, profile) = c.profile.read(r)?;
+                    warn_counts(ctx, &profile);
                     data.set_profile(key, &profile, false)
                 }
             };

@@ -285,7 +285,8 @@ fn fill_batch<P>(
             batch.push(RawRecord::default());
         }
         let r = &mut batch[n];
-        r.line = rdr.position().line();
+        let before = rdr.get_ref().get_ref().lines_before;
+        r.line = rdr.position().line() + before;
         r.error = None;
         r.too_long = false;
         r.bad_utf8 = None;
@@ -304,7 +305,7 @@ fn fill_batch<P>(
                 if r.rec.len() == 1 && r.rec.get(0).is_some_and(|f| f.is_empty()) {
                     continue;
                 }
-                r.end_line = rdr.position().line();
+                r.end_line = rdr.position().line() + before;
                 r.at_end = false;
                 n += 1;
             }
@@ -313,7 +314,7 @@ fn fill_batch<P>(
                     csv::ErrorKind::Utf8 { err, .. } => Some(err.valid_up_to()),
                     _ => None,
                 };
-                r.end_line = rdr.position().line();
+                r.end_line = rdr.position().line() + before;
                 n += 1;
             }
             Err(e) => {

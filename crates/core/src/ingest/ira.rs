@@ -33,6 +33,7 @@ pub(super) fn read_authors(
             if id.is_empty() {
                 return Err((SkipReason::MissingAccount, "empty author_id".into()));
             }
+            parse::check_key(id, "author_id")?;
             let handle = Some(r.get(author).trim()).filter(|a| !a.is_empty()).unwrap_or(id);
             lower_into(id, &mut key);
             let p = ProfileRecord { screen_name: handle, label: r.get(category).trim(), ..Default::default() };
@@ -95,6 +96,7 @@ pub(super) fn read_tweets(
             if handle.is_empty() {
                 return Err((SkipReason::MissingAccount, "empty author".into()));
             }
+            parse::check_key(handle, "author")?;
             lower_into(handle, &mut key);
             let post = post(c, r, &key, pos.record, &mut mention_keys)?;
             let count = |col: Option<usize>, name: &str| {

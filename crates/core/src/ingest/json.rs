@@ -40,7 +40,7 @@ pub(super) fn read_lines(
 ) -> Result<(u64, u64), IngestError> {
     let (mut ok, mut skipped) = (0u64, 0u64);
     let mut buf = Vec::new();
-    let mut line = 0u64;
+    let mut line = input.get_ref().lines_before;
     loop {
         buf.clear();
         input.get_mut().mark();
@@ -202,6 +202,7 @@ fn strip_tags(s: &str) -> &str {
 /// The cibscan schema: one post per line, or a profile-only line (no `post_id`).
 fn cibscan_line(v: &Value, data: &mut Dataset) -> Result<(), Skip> {
     let key = id_str(v.get("account_id")).ok_or((SkipReason::MissingAccount, "empty account_id".into()))?;
+    parse::check_key(&key, "account_id")?;
     let a = v.get("account").cloned().unwrap_or(Value::Null);
     let profile = ProfileRecord {
         screen_name: s(&a, "/screen_name"),

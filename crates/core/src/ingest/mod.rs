@@ -201,6 +201,10 @@ pub struct IngestStats {
     /// Posts whose id was read before (the same post in two files, or twice in one): kept
     /// once, so that reading a file twice never doubles the evidence.
     pub duplicate_posts: u64,
+    /// Records read with a doubt, by kind: `duplicate_profile` (an account's profile given
+    /// twice: the later row is kept), `count_out_of_range` (a follower or following count
+    /// above 4,294,967,294: clamped).
+    pub warnings: BTreeMap<&'static str, u64>,
 }
 
 impl IngestStats {
@@ -215,9 +219,15 @@ pub(crate) struct Ctx<'a> {
     max_errors: u64,
     errors: AtomicU64,
     skipped: Mutex<BTreeMap<SkipReason, u64>>,
+    warnings: Mutex<BTreeMap<&'static str, u64>>,
 }
 
 impl Ctx<'_> {
+    /// Counts a record read with a doubt (see [`IngestStats::warnings`]).
+    pub(crate) fn warn(&self, kind: &'static str) {
+        *self.warnings.lock().unwrap_or_else(|e| e.into_inner()).entry(kind).or_default() += 1;
+    }
+
     /// Records a skipped record; fails once the budget is spent.
     pub(crate) fn skip(&self, issue: RecordIssue) -> Result<(), IngestError> {
         *self.skipped.lock().unwrap_or_else(|e| e.into_inner()).entry(issue.reason).or_default() += 1;
@@ -327,6 +337,8 @@ pub(crate) struct Bounded<'a> {
     inner: Box<dyn Read + Send + 'a>,
     read: u64,
     record_start: u64,
+    /// Blank lines consumed before the first content (readers add them to line numbers).
+    pub(crate) lines_before: u64,
 }
 
 /// The error a [`Bounded`] reader gives for an overlong record.
@@ -354,7 +366,7 @@ impl RecordTooLong {
 
 impl<'a> Bounded<'a> {
     pub(crate) fn new(inner: Box<dyn Read + Send + 'a>) -> Bounded<'a> {
-        Bounded { inner, read: 0, record_start: 0 }
+        Bounded { inner, read: 0, record_start: 0, lines_before: 0 }
     }
 
     /// A new record begins here.
@@ -408,7 +420,23 @@ fn open<'a>(path: &Path, progress: &'a dyn Progress) -> Result<(Input<'a>, bool)
 
 /// Detects the kind of a (decompressed) text input from its first bytes.
 fn sniff(path: &Path, input: &mut Input<'_>, forced: InputFormat) -> Result<FileKind, IngestError> {
-    let buf = input.fill_buf().map_err(|e| IngestError::Io { path: path.to_path_buf(), error: e })?;
+    let io = |e| IngestError::Io { path: path.to_path_buf(), error: e };
+    // Blank lines before the content (more than a buffer of them is no reason to read the
+    // file as empty): consumed whole, and counted so that line numbers stay true.
+    loop {
+        let buf = input.fill_buf().map_err(io)?;
+        let blank = buf.iter().rposition(|&b| b == b'\n').filter(|&i| buf[..=i].iter().all(u8::is_ascii_whitespace));
+        match blank {
+            Some(i) if !buf.is_empty() => {
+                let lines = buf[..=i].iter().filter(|&&b| b == b'\n').count() as u64;
+                input.consume(i + 1);
+                input.get_mut().lines_before += lines;
+                input.get_mut().mark();
+            }
+            _ => break,
+        }
+    }
+    let buf = input.fill_buf().map_err(io)?;
     if buf.starts_with(&[0xff, 0xfe]) || buf.starts_with(&[0xfe, 0xff]) {
         return Err(IngestError::Encoding {
             path: path.to_path_buf(),
@@ -416,6 +444,20 @@ fn sniff(path: &Path, input: &mut Input<'_>, forced: InputFormat) -> Result<File
         });
     }
     let text = buf.strip_prefix(b"\xef\xbb\xbf").unwrap_or(buf);
+    let line_end = memchr::memchr(b'\n', text).unwrap_or(text.len());
+    if text[..line_end].contains(&0) {
+        let utf16 = text[..line_end].iter().skip(1).step_by(2).all(|&b| b == 0)
+            || text[..line_end].iter().step_by(2).all(|&b| b == 0);
+        return Err(IngestError::Encoding {
+            path: path.to_path_buf(),
+            detail: if utf16 {
+                "the first line is UTF-16 without a byte-order mark; convert it to UTF-8 (e.g. iconv -f UTF-16LE -t UTF-8)"
+                    .into()
+            } else {
+                "the first line holds NUL bytes: not a text file in a supported format".into()
+            },
+        });
+    }
     let first = text.iter().find(|b| !b.is_ascii_whitespace()).copied();
     if first.is_none() {
         return Ok(FileKind::Empty);
@@ -429,7 +471,6 @@ fn sniff(path: &Path, input: &mut Input<'_>, forced: InputFormat) -> Result<File
             detail: format!("looks like JSON lines, but --format {forced:?} was given"),
         });
     }
-    let line_end = memchr::memchr(b'\n', text).unwrap_or(text.len());
     let header = String::from_utf8_lossy(&text[..line_end]);
     let names = csvio::header_names(&header);
     let has = |n: &str| names.iter().any(|h| h == n);
@@ -462,7 +503,7 @@ fn sniff(path: &Path, input: &mut Input<'_>, forced: InputFormat) -> Result<File
             path: path.to_path_buf(),
             detail: format!(
                 "header `{}` matches no known layout (archive tweets need tweetid,userid; users files userid,user_screen_name; IRA files external_author_id,content or author_id,content)",
-                header.chars().take(120).collect::<String>()
+                crate::output::printable(&header.chars().take(120).collect::<String>())
             ),
         }),
     }
@@ -547,8 +588,13 @@ fn read_text(
 /// The same readers as for files; for tests and fuzzing.
 pub fn ingest_bytes(label: &str, bytes: &[u8], opts: &IngestOptions) -> Result<(Dataset, IngestStats), IngestError> {
     let progress = crate::progress::NoProgress;
-    let ctx =
-        Ctx { progress: &progress, max_errors: opts.max_errors, errors: AtomicU64::new(0), skipped: Mutex::default() };
+    let ctx = Ctx {
+        progress: &progress,
+        max_errors: opts.max_errors,
+        errors: AtomicU64::new(0),
+        skipped: Mutex::default(),
+        warnings: Mutex::default(),
+    };
     let cursor: Box<dyn Read + Send + '_> = Box::new(std::io::Cursor::new(bytes));
     let input = BufReader::new(Bounded::new(cursor));
     let path = Path::new(label);
@@ -559,6 +605,7 @@ pub fn ingest_bytes(label: &str, bytes: &[u8], opts: &IngestOptions) -> Result<(
         bytes: bytes.len() as u64,
         skipped: ctx.skipped.into_inner().unwrap_or_else(|e| e.into_inner()),
         duplicate_posts: data.posts.dedupe_ids(),
+        warnings: ctx.warnings.into_inner().unwrap_or_else(|e| e.into_inner()),
     };
     Ok((data, stats))
 }
@@ -573,7 +620,13 @@ pub fn ingest(
     let files = expand_inputs(inputs)?;
     let total: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
     progress.begin(total);
-    let ctx = Ctx { progress, max_errors: opts.max_errors, errors: AtomicU64::new(0), skipped: Mutex::default() };
+    let ctx = Ctx {
+        progress,
+        max_errors: opts.max_errors,
+        errors: AtomicU64::new(0),
+        skipped: Mutex::default(),
+        warnings: Mutex::default(),
+    };
     let mut parts: Vec<FilePart> =
         files.par_iter().map(|f| read_one(f, &ctx, opts.format)).collect::<Result<_, _>>()?;
     parts.sort_by(|a, b| {
@@ -597,6 +650,7 @@ pub fn ingest(
     stats.duplicate_posts = data.posts.dedupe_ids();
     data.shrink_to_fit();
     stats.skipped = ctx.skipped.into_inner().unwrap_or_else(|e| e.into_inner());
+    stats.warnings = ctx.warnings.into_inner().unwrap_or_else(|e| e.into_inner());
     progress.finish();
     Ok((data, stats))
 }
@@ -622,6 +676,8 @@ pub struct Summary {
     pub files: u64,
     /// Posts read more than once (same post id), counted once.
     pub duplicate_posts: u64,
+    /// Records read with a doubt, by kind (see [`IngestStats::warnings`]).
+    pub warnings: BTreeMap<String, u64>,
 }
 
 impl Summary {
@@ -667,6 +723,7 @@ impl Summary {
             referenced_accounts: data.accounts.len() as u64 - profiled,
             files: stats.files.len() as u64,
             duplicate_posts: stats.duplicate_posts,
+            warnings: stats.warnings.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
         }
     }
 }
@@ -701,6 +758,10 @@ impl fmt::Display for Summary {
             let total: u64 = self.skipped.values().sum();
             let parts: Vec<String> = self.skipped.iter().map(|(r, c)| format!("{r} {c}")).collect();
             writeln!(f, "skipped          {total} ({})", parts.join(", "))?;
+        }
+        if !self.warnings.is_empty() {
+            let parts: Vec<String> = self.warnings.iter().map(|(r, c)| format!("{r} {c}")).collect();
+            writeln!(f, "warnings         {}", parts.join(", "))?;
         }
         if self.duplicate_posts > 0 {
             writeln!(f, "duplicates       {} posts read more than once, counted once", self.duplicate_posts)?;

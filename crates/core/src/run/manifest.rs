@@ -115,6 +115,8 @@ pub struct Counts {
     /// Posts read more than once (the same post id in two files or twice in one) and
     /// counted once.
     pub duplicate_posts: u64,
+    /// Records read with a doubt, by kind (`cibscan ingest` lists them).
+    pub warnings: std::collections::BTreeMap<String, u64>,
     pub networks: u64,
     pub flagged_accounts: u64,
     pub dismissed_groups: u64,

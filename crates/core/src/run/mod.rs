@@ -137,10 +137,10 @@ impl Membership {
     }
 }
 
-/// A text cell as written (spreadsheet formulas neutralised with a leading `'`), back to
-/// the value.
+/// A cell as written (spreadsheet formulas neutralised with a leading `'`, see
+/// [`crate::output::neutralise`]), back to its value.
 fn unneutralise(mut cell: String) -> String {
-    if cell.starts_with('\'') && matches!(cell.as_bytes().get(1), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) {
+    if cell.starts_with('\'') {
         cell.remove(0);
     }
     cell

@@ -55,10 +55,19 @@ fn other_versions_unknown_fields_and_bad_options_are_named_errors() {
 
 #[test]
 fn neutralised_cells_read_back_as_written() {
-    for cell in ["=HYPERLINK(1)", "+Fa0n", "-1", "@x", "plain", "'quoted", ""] {
+    for cell in ["=HYPERLINK(1)", "+Fa0n", "-1", "@x", "plain", "'quoted", "''=x", ""] {
         let written = crate::output::neutralise(cell).to_string();
         assert_eq!(unneutralise(written), cell);
+        let id = crate::output::neutralise_id(cell).to_string();
+        assert_eq!(unneutralise(id), cell);
     }
+    // Hashes stay exact; formulas do not.
+    assert_eq!(
+        crate::output::neutralise_id("+Fa0nMj9dZzhLS9CHiXYwCOtryR8b6m5wMR+UQI9lQ="),
+        "+Fa0nMj9dZzhLS9CHiXYwCOtryR8b6m5wMR+UQI9lQ="
+    );
+    assert_eq!(crate::output::neutralise_id("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+    assert_eq!(crate::output::neutralise_id("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
 }
 
 #[test]
@@ -126,4 +135,46 @@ fn opening_names_what_is_missing() {
     let e = Run::open(tmp.path()).unwrap_err();
     assert!(e.to_string().contains("run.json") && e.to_string().contains("lists no accounts.csv"), "{e}");
     assert!(matches!(Run::open(&tmp.path().join("nope")), Err(RunError::NotARun { .. })));
+}
+
+/// A run folder with the given file contents and a manifest that vouches for them (as a
+/// crafted run shared by someone else would).
+fn crafted_run(dir: &Path, files: &[(&str, &[u8])]) -> Result<Run, RunError> {
+    let mut m = manifest();
+    for (name, bytes) in files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+        m.outputs.push(OutputFile::describe(dir, name).unwrap());
+    }
+    std::fs::write(dir.join(file::MANIFEST), serde_json::to_string(&m).unwrap()).unwrap();
+    Run::open(dir)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// Files that match their hashes but hold anything: each reader gives rows or a
+    /// `Damaged` error naming the file, never a panic.
+    #[test]
+    fn crafted_run_files_never_panic(
+        accounts in "(?s)(account_id,screen_name,network_id,role,coordination_score,inauthenticity_score,posts,signals\n)?.{0,200}",
+        networks in "(?s)\\[?.{0,200}",
+        edges in "(?s)(source,target,weight\n)?.{0,200}",
+        indicators in "(?s).{0,200}",
+    ) {
+        let tmp = tempfile::tempdir().unwrap();
+        let files: [(&str, &[u8]); 5] = [
+            (file::ACCOUNTS, accounts.as_bytes()),
+            (file::NETWORKS, networks.as_bytes()),
+            (file::DISMISSED, networks.as_bytes()),
+            (file::EDGES, edges.as_bytes()),
+            (file::INDICATORS, indicators.as_bytes()),
+        ];
+        let run = crafted_run(tmp.path(), &files).unwrap();
+        let named = |e: RunError, f: &str| e.to_string().contains(f);
+        if let Err(e) = run.accounts() { proptest::prop_assert!(named(e, file::ACCOUNTS)); }
+        if let Err(e) = run.networks() { proptest::prop_assert!(named(e, file::NETWORKS)); }
+        if let Err(e) = run.dismissed() { proptest::prop_assert!(named(e, file::DISMISSED)); }
+        if let Err(e) = run.edges() { proptest::prop_assert!(named(e, file::EDGES)); }
+        if let Err(e) = run.indicators() { proptest::prop_assert!(named(e, file::INDICATORS)); }
+    }
 }

@@ -67,6 +67,7 @@ pub fn write_run(
             posts: data.posts.len() as u64,
             skipped_records: stats.skipped_total(),
             duplicate_posts: stats.duplicate_posts,
+            warnings: stats.warnings.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
             networks: det.networks.len() as u64,
             flagged_accounts: det.networks.iter().map(|n| n.accounts as u64).sum(),
             dismissed_groups: det.dismissed.len() as u64,
