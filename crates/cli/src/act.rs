@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// `cibscan assess`.
 pub fn assess(list: &Path, run: &Path, out: &Path, min_posts: u64) -> Result<()> {
-    use cibscan_core::assess;
+    use cibscan_core::act::assess;
     let entries = assess::read_list(list)?;
     let loaded = assess::Run::load(&rundir::open(run)?)?;
     let opts = assess::AssessOptions { min_posts, ..Default::default() };
@@ -17,7 +17,7 @@ pub fn assess(list: &Path, run: &Path, out: &Path, min_posts: u64) -> Result<()>
     let path = out.join("assessment.csv");
     assess::write_assessment(&path, &rows).with_context(|| format!("writing {}", path.display()))?;
     let path = out.join("assessment.json");
-    cibscan_core::output::write_json(&path, &summary).with_context(|| format!("writing {}", path.display()))?;
+    cibscan_core::run::output::write_json(&path, &summary).with_context(|| format!("writing {}", path.display()))?;
     let networks: Vec<String> = summary.networks.iter().map(|(n, c)| format!("{n} {c}")).collect();
     let why: Vec<String> = summary.why.iter().map(|(w, c)| format!("{w} {c}")).collect();
     outln!(
@@ -43,7 +43,7 @@ pub fn link(run: &Path, priors: &[(String, PathBuf)], quiet: bool) -> Result<()>
     let membership = run.membership(&data)?;
     let members = membership.members();
     let read = read_priors(priors, quiet)?;
-    let links = cibscan_core::link::links(&data, &members, &read);
+    let links = cibscan_core::characterise::link::links(&data, &members, &read);
     let mut networks = run.networks()?;
     for net in &mut networks {
         let i = membership.networks.iter().position(|n| *n == net.id);
@@ -98,16 +98,16 @@ pub fn export(what: ExportCommand, quiet: bool) -> Result<()> {
             let run = rundir::open(&run)?;
             let rows: Vec<_> = run.accounts()?.into_iter().filter(|r| !r.network_id.is_empty()).collect();
             let out = out.unwrap_or_else(|| run.path("takedown.csv"));
-            cibscan_core::run::replace_file(&out, |p| cibscan_core::output::write_accounts(p, &rows))?;
+            cibscan_core::run::replace_file(&out, |p| cibscan_core::run::output::write_accounts(p, &rows))?;
             outln!("{} accounts in networks; wrote {}", rows.len(), out.display())?;
         }
         ExportCommand::Indicators { run, out } => {
             let run = rundir::open(&run)?;
             let data = rundir::dataset(&run, quiet)?;
             let m = run.membership(&data)?;
-            let rows = cibscan_core::export::indicators(&data, &m.network_of, &m.networks, &Default::default());
+            let rows = cibscan_core::act::export::indicators(&data, &m.network_of, &m.networks, &Default::default());
             let out = out.unwrap_or_else(|| run.path("published_indicators.csv"));
-            cibscan_core::run::replace_file(&out, |p| cibscan_core::export::write_indicators(p, &rows))?;
+            cibscan_core::run::replace_file(&out, |p| cibscan_core::act::export::write_indicators(p, &rows))?;
             let count = |t: &str| rows.iter().filter(|r| r.indicator_type == t).count();
             outln!(
                 "{} accounts, {} domains, {} URLs; wrote {}",
@@ -118,7 +118,7 @@ pub fn export(what: ExportCommand, quiet: bool) -> Result<()> {
             )?;
         }
         ExportCommand::Disclosure { run, network, out, key_file, threshold } => {
-            use cibscan_core::disclosure;
+            use cibscan_core::act::disclosure;
             let opened = rundir::open(&run)?;
             let data = rundir::dataset(&opened, quiet)?;
             let m = opened.membership(&data)?;
@@ -179,10 +179,10 @@ pub fn export(what: ExportCommand, quiet: bool) -> Result<()> {
 }
 
 pub fn explain(account: &str, run: &std::path::Path, top: usize, items: usize, json: bool, quiet: bool) -> Result<()> {
-    use cibscan_core::output::printable;
+    use cibscan_core::run::output::printable;
     let run = rundir::open(run)?;
     let data = rundir::dataset(&run, quiet)?;
-    let e = cibscan_core::explain::explain(&run, &data, account, top, items)?;
+    let e = cibscan_core::act::explain::explain(&run, &data, account, top, items)?;
     if json {
         outln!("{}", serde_json::to_string_pretty(&e)?)?;
         return Ok(());

@@ -282,7 +282,7 @@ fn run(cli: Cli) -> Result<()> {
             if let Some(out) = &out {
                 // Written beside and renamed over: an existing file is never half-replaced.
                 cibscan_core::run::replace_file(out, |p| {
-                    cibscan_core::columnar::write_parquet(&data, p).map_err(std::io::Error::other)
+                    cibscan_core::ingest::columnar::write_parquet(&data, p).map_err(std::io::Error::other)
                 })
                 .with_context(|| format!("writing {}", out.display()))?;
             }
@@ -324,14 +324,14 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Config { default: _ } => {
-            out!("{}", cibscan_core::config::DetectConfig::default_toml())?;
+            out!("{}", cibscan_core::run::config::DetectConfig::default_toml())?;
         }
         Command::Detect { input, out, config, seed, timings, force, priors } => {
             use cibscan_core::run::{self, RunInfo, StageTiming};
             let config = match &config {
                 Some(p) => {
                     let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
-                    cibscan_core::config::DetectConfig::from_toml_str(&text)
+                    cibscan_core::run::config::DetectConfig::from_toml_str(&text)
                         .with_context(|| format!("config {}", p.display()))?
                 }
                 None => Default::default(),
@@ -357,14 +357,16 @@ fn run(cli: Cli) -> Result<()> {
             }
             let read_seconds = started.elapsed().as_secs_f64();
             let bar = progress::Bar::steps(cli.quiet, "detecting");
-            let det = cibscan_core::detect::detect(&data, &opts, &bar);
+            let det = cibscan_core::pipeline::detect(&data, &opts, &bar);
             bar.done();
             let mut det = det?;
             if !priors.is_empty() {
                 let link_started = std::time::Instant::now();
                 let read = act::read_priors(&priors, cli.quiet)?;
                 let members: Vec<Vec<u32>> = det.networks.iter().map(|n| n.members.clone()).collect();
-                for (net, links) in det.networks.iter_mut().zip(cibscan_core::link::links(&data, &members, &read)) {
+                for (net, links) in
+                    det.networks.iter_mut().zip(cibscan_core::characterise::link::links(&data, &members, &read))
+                {
                     net.links = links;
                 }
                 det.timings.push(("link to priors".into(), link_started.elapsed().as_secs_f64()));
@@ -404,10 +406,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Link { run, priors } => act::link(&run, &priors, cli.quiet)?,
         Command::Baseline { input, out, min_retweets } => {
             let (data, _) = read_inputs(&input, cli.quiet)?;
-            let rows = cibscan_core::baseline::flag_retweeters(&data, min_retweets);
+            let rows = cibscan_core::act::baseline::flag_retweeters(&data, min_retweets);
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
             let path = out.join("accounts.csv");
-            cibscan_core::output::write_accounts(&path, &rows)
+            cibscan_core::run::output::write_accounts(&path, &rows)
                 .with_context(|| format!("writing {}", path.display()))?;
             let flagged = rows.iter().filter(|r| !r.network_id.is_empty()).count();
             outln!("{flagged} of {} accounts flagged; wrote {}", rows.len(), path.display())?;

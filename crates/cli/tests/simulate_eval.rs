@@ -35,7 +35,7 @@ fn eval_json(truth: &Path, result: &Path) -> Value {
 fn oracle(truth_dir: &Path, out: &Path) {
     let mut r = csv::Reader::from_path(truth_dir.join("truth.csv")).unwrap();
     let mut w = csv::Writer::from_path(out.join("accounts.csv")).unwrap();
-    w.write_record(cibscan_core::output::ACCOUNTS_HEADER).unwrap();
+    w.write_record(cibscan_core::run::output::ACCOUNTS_HEADER).unwrap();
     for rec in r.records() {
         let rec = rec.unwrap();
         let (id, op, role) = (&rec[0], &rec[2], &rec[3]);

@@ -3,7 +3,7 @@
 //! tenth templated with one edited word, some Chinese, words of a Zipf vocabulary), and prints
 //! posts, clustered posts, clusters and seconds.
 use cibscan_core::model::{PostKind, PostRecord, ProfileRecord};
-use cibscan_core::neardup::{cluster_ids, NearDupOptions, NO_CLUSTER};
+use cibscan_core::signals::neardup::{cluster_ids, NearDupOptions, NO_CLUSTER};
 use cibscan_core::Dataset;
 
 fn synthetic(n: usize) -> Dataset {

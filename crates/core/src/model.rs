@@ -5,7 +5,7 @@
 //! by their platform key (user id, hash or handle) and referred to by [`AccountIdx`]. Posts
 //! are plain columns indexed by post row; lists (hashtags, URLs, mentions) are CSR columns.
 //! This is the layout the shard-then-merge kernels read directly, and it converts to and
-//! from Arrow record batches (see [`crate::columnar`]).
+//! from Arrow record batches (see [`crate::ingest::columnar`]).
 //!
 //! Memory: about 100 bytes per post plus its text, so 100 million posts fit in 24 GiB.
 

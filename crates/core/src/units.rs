@@ -1,4 +1,4 @@
-//! Constants every stage shares: time units and the range of plausible times.
+//! Constants every stage shares: time units, the range of plausible times, platform domains.
 
 pub const MS_PER_MINUTE: i64 = 60_000;
 pub const MS_PER_HOUR: i64 = 3_600_000;
@@ -14,3 +14,28 @@ pub const PLAUSIBLE_TIME_MS: std::ops::Range<i64> = 946_684_800_000..4_102_444_8
 pub fn plausible_time(ms: i64) -> bool {
     PLAUSIBLE_TIME_MS.contains(&ms)
 }
+
+/// Hosting platforms, shorteners and publishing services: their URLs can be indicators, the
+/// domains themselves never (a takedown does not block youtube.com).
+pub const PLATFORM_DOMAINS: [&str; 16] = [
+    "youtube.com",
+    "youtu.be",
+    "facebook.com",
+    "twitter.com",
+    "x.com",
+    "t.co",
+    "instagram.com",
+    "bit.ly",
+    "google.com",
+    "telegra.ph",
+    "t.me",
+    "medium.com",
+    "vk.com",
+    "weibo.com",
+    "tiktok.com",
+    "reddit.com",
+];
+
+/// The file a disclosure folder describes itself in (`cibscan export disclosure`); input
+/// folders skip it, since it holds no posts.
+pub const DISCLOSURE_MANIFEST_FILE: &str = "manifest.json";

@@ -65,7 +65,7 @@ fn dataset_file() -> Vec<u8> {
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("d.parquet");
-    cibscan_core::columnar::write_parquet(&d, &path).unwrap();
+    cibscan_core::ingest::columnar::write_parquet(&d, &path).unwrap();
     std::fs::read(path).unwrap()
 }
 
@@ -96,9 +96,9 @@ proptest! {
     /// Any text as a configuration file: a value or an error.
     #[test]
     fn any_config_text_is_a_config_or_an_error(text in "(?s).{0,300}", key in "[a-z_.]{1,30}", value in "[-0-9.a-z\"]{0,12}") {
-        let _ = cibscan_core::config::DetectConfig::from_toml_str(&text);
-        let _ = cibscan_core::config::DetectConfig::from_toml_str(&format!("[detect]\n{key} = {value}\n"));
-        let _ = cibscan_core::config::DetectConfig::from_toml_str(&format!("[signals.{key}]\nwindow_seconds = {value}\n"));
+        let _ = cibscan_core::run::config::DetectConfig::from_toml_str(&text);
+        let _ = cibscan_core::run::config::DetectConfig::from_toml_str(&format!("[detect]\n{key} = {value}\n"));
+        let _ = cibscan_core::run::config::DetectConfig::from_toml_str(&format!("[signals.{key}]\nwindow_seconds = {value}\n"));
     }
 
     /// Any bytes as a run's manifest: an error naming run.json, never a panic.

@@ -3,8 +3,8 @@
 
 use super::csvio::{for_each_prepared, for_each_record, Fields, Header, Span};
 use super::{Ctx, FileKind, IngestError, Input, SkipReason};
+use crate::ingest::parse::{self, looks_hashed};
 use crate::model::{post_flags, Dataset, PostKind, PostRecord, ProfileRecord};
-use crate::parse::{self, looks_hashed};
 use std::path::Path;
 
 type Skip = (SkipReason, String);

@@ -8,8 +8,8 @@
 
 use super::csvio::{for_each_record, Fields};
 use super::{Ctx, FileKind, IngestError, Input, SkipReason};
+use crate::ingest::parse;
 use crate::model::{post_flags, Dataset, PostKind, PostRecord, ProfileRecord, UNKNOWN_COUNT};
-use crate::parse;
 use std::path::Path;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 

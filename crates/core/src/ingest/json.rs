@@ -3,8 +3,8 @@
 //! flattened tweets with an `author` object). The kind is decided per line.
 
 use super::{Ctx, IngestError, Input, RecordIssue, SkipReason};
+use crate::ingest::parse;
 use crate::model::{Dataset, PostKind, PostRecord, ProfileRecord, UNKNOWN_COUNT};
-use crate::parse;
 use serde_json::Value;
 use std::io::BufRead;
 use std::path::Path;

@@ -12,9 +12,11 @@
 //! [`IngestError::TooManyErrors`].
 
 mod archive;
+pub mod columnar;
 mod csvio;
 mod ira;
 mod json;
+pub mod parse;
 
 use crate::model::{Dataset, PostKind};
 use crate::progress::Progress;
@@ -315,7 +317,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut std::collections::HashSet
             }
         } else if meta.is_file()
             && is_supported(&p)
-            && p.file_name().is_none_or(|n| n != crate::disclosure::MANIFEST_FILE)
+            && p.file_name().is_none_or(|n| n != crate::units::DISCLOSURE_MANIFEST_FILE)
         {
             // (A disclosure folder's `manifest.json` describes the files; it holds no posts.)
             out.push(p);
@@ -503,7 +505,7 @@ fn sniff(path: &Path, input: &mut Input<'_>, forced: InputFormat) -> Result<File
             path: path.to_path_buf(),
             detail: format!(
                 "header `{}` matches no known layout (archive tweets need tweetid,userid; users files userid,user_screen_name; IRA files external_author_id,content or author_id,content)",
-                crate::output::printable(&header.chars().take(120).collect::<String>())
+                crate::text::printable(&header.chars().take(120).collect::<String>())
             ),
         }),
     }
@@ -543,7 +545,7 @@ fn read_one(path: &Path, ctx: &Ctx<'_>, forced: InputFormat) -> Result<FilePart,
             });
         }
         drop(input);
-        crate::columnar::read_parquet(path, ctx, &mut data)?
+        crate::ingest::columnar::read_parquet(path, ctx, &mut data)?
     } else {
         if forced == InputFormat::Parquet {
             return Err(IngestError::UnknownFormat {
@@ -716,8 +718,8 @@ impl Summary {
             retweets: kinds[PostKind::Retweet as usize],
             replies: kinds[PostKind::Reply as usize],
             quotes: kinds[PostKind::Quote as usize],
-            first_post: (first != i64::MAX).then(|| crate::parse::format_time(first)),
-            last_post: (last != i64::MIN).then(|| crate::parse::format_time(last)),
+            first_post: (first != i64::MAX).then(|| crate::ingest::parse::format_time(first)),
+            last_post: (last != i64::MIN).then(|| crate::ingest::parse::format_time(last)),
             languages,
             skipped: stats.skipped.iter().map(|(k, v)| (k.as_str().to_string(), *v)).collect(),
             referenced_accounts: data.accounts.len() as u64 - profiled,

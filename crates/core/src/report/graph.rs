@@ -4,8 +4,8 @@
 use super::layout::force_layout;
 use super::svg::{AMPLIFIER, CORE, UNKNOWN};
 use super::{thousands, E};
-use crate::detect::{Detection, Network};
-use crate::roles::Role;
+use crate::characterise::roles::Role;
+use crate::pipeline::{Detection, Network};
 use crate::Dataset;
 use std::fmt::Write as _;
 

@@ -2,7 +2,7 @@
 //! external resources). Every string from the data goes through [`E`].
 
 use super::{civil_from_days, parse_day, thousands, E};
-use crate::timeline::{TimeZoneFit, Timeline};
+use crate::characterise::timeline::{TimeZoneFit, Timeline};
 use std::fmt::Write as _;
 
 pub const CORE: &str = "#d1495b";

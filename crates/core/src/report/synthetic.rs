@@ -3,12 +3,12 @@
 //! group and some bystanders. Not a simulation of behaviour (see `cibscan-sim` for that):
 //! only the shapes the report draws.
 
-use crate::detect::{Detection, Network, SIGNALS};
+use crate::characterise::narratives::Narrative;
+use crate::characterise::roles::Role;
+use crate::characterise::screen::{ScreenOptions, Screening};
 use crate::model::{PostKind, PostRecord, ProfileRecord};
-use crate::narratives::Narrative;
-use crate::roles::Role;
-use crate::score::Edges;
-use crate::screen::{ScreenOptions, Screening};
+use crate::pipeline::{Detection, Network, SIGNALS};
+use crate::signals::score::Edges;
 use crate::Dataset;
 use std::collections::BTreeMap;
 
@@ -166,7 +166,8 @@ pub fn synthetic(accounts: usize, degree: usize, seed: u64, hostile: &[&str]) ->
             account_signals[a as usize] = (rng.next() & 0x3ff) as u32 | 1;
         }
     }
-    let traction = crate::traction::traction(&data, &crate::model::PostIndex::new(&data.posts), &group_of, 3);
+    let traction =
+        crate::characterise::traction::traction(&data, &crate::model::PostIndex::new(&data.posts), &group_of, 3);
     let mut first_post = vec![i64::MAX; n];
     for (i, &a) in data.posts.account.iter().enumerate() {
         first_post[a as usize] = first_post[a as usize].min(data.posts.time_ms[i]);
@@ -180,12 +181,12 @@ pub fn synthetic(accounts: usize, degree: usize, seed: u64, hostile: &[&str]) ->
             .filter(|&i| group_of[data.posts.account[i] as usize] == Some(g as u32))
             .map(|i| data.posts.time_ms[i])
             .collect();
-        let timeline = crate::timeline::timeline(&times, &Default::default());
-        let evidence = crate::screen::evidence(&data, &members, &first_post, &opts);
+        let timeline = crate::characterise::timeline::timeline(&times, &Default::default());
+        let evidence = crate::characterise::screen::evidence(&data, &members, &first_post, &opts);
         let tr = traction[g].clone();
         let screening = if g == 2 {
             Screening {
-                verdict: crate::screen::ScreenVerdict::Authentic,
+                verdict: crate::characterise::screen::ScreenVerdict::Authentic,
                 indicators: Vec::new(),
                 authenticity: vec![
                     "no creation wave (0% of accounts created on wave days)".into(),
@@ -194,7 +195,7 @@ pub fn synthetic(accounts: usize, degree: usize, seed: u64, hostile: &[&str]) ->
                 ],
             }
         } else {
-            crate::screen::screen(&evidence, &tr, &opts)
+            crate::characterise::screen::screen(&evidence, &tr, &opts)
         };
         let mut languages = BTreeMap::new();
         for i in 0..data.posts.len() {
@@ -233,7 +234,7 @@ pub fn synthetic(accounts: usize, degree: usize, seed: u64, hostile: &[&str]) ->
                 .collect()
         };
         let core = members.iter().filter(|&&a| role[a as usize] == Some(Role::Core)).count();
-        let fmt = |t: Option<i64>| t.map(crate::parse::format_time);
+        let fmt = |t: Option<i64>| t.map(crate::ingest::parse::format_time);
         nets.push(Network {
             id: if g == 2 { "D1".into() } else { format!("N{}", g + 1) },
             accounts: members.len(),
@@ -249,14 +250,14 @@ pub fn synthetic(accounts: usize, degree: usize, seed: u64, hostile: &[&str]) ->
             traction: tr,
             breakout: None,
             screening,
-            timeline: if g == 2 { crate::timeline::timeline(&[], &Default::default()) } else { timeline },
+            timeline: if g == 2 { crate::characterise::timeline::timeline(&[], &Default::default()) } else { timeline },
             narratives,
             links: if g == 0 {
-                vec![crate::link::Link {
+                vec![crate::characterise::link::Link {
                     operation: hostile.first().map_or("prc_2020".to_string(), |h| h.to_string()),
                     score: 0.91,
                     linked: true,
-                    evidence: vec![crate::link::LinkEvidence {
+                    evidence: vec![crate::characterise::link::LinkEvidence {
                         fingerprint: "hashtags".into(),
                         similarity: 0.8,
                         detail: hostile.get(1).map_or("#stopwar, #tag".to_string(), |h| h.to_string()),
@@ -280,7 +281,7 @@ pub fn synthetic(accounts: usize, degree: usize, seed: u64, hostile: &[&str]) ->
         account_signals,
         coordination_score,
         role,
-        indicators: crate::indicators::indicators(&data),
+        indicators: crate::characterise::indicators::indicators(&data),
         timings: Vec::new(),
     };
     (data, det)

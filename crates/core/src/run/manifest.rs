@@ -3,8 +3,8 @@
 //! never read with silent defaults.
 
 use super::RunError;
-use crate::config::DetectConfig;
 use crate::ingest::InputFormat;
+use crate::run::config::DetectConfig;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::io::Read;
@@ -170,7 +170,7 @@ pub fn now_utc() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default();
-    crate::parse::format_time(ms)
+    crate::ingest::parse::format_time(ms)
 }
 
 /// Describes `path` for the manifest: absolute path, size and SHA-256.
@@ -196,7 +196,7 @@ pub fn hash_file(path: &Path) -> Result<(u64, String), RunError> {
         hasher.update(&buf[..n]);
         bytes += n as u64;
     }
-    Ok((bytes, crate::disclosure::hex(&hasher.finalize())))
+    Ok((bytes, crate::text::hex(&hasher.finalize())))
 }
 
 impl InputFile {

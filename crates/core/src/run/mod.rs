@@ -5,7 +5,9 @@
 //! A run written in another format version, or with a missing or damaged file, is an error
 //! naming the file: never a silent default, never a panic.
 
+pub mod config;
 mod manifest;
+pub mod output;
 mod write;
 
 pub use manifest::{
@@ -14,9 +16,9 @@ pub use manifest::{
 };
 pub use write::{replace_file, write_run, RunInfo, Staging};
 
-use crate::detect::Network;
 use crate::ingest::{IngestError, IngestOptions, IngestStats};
 use crate::model::Dataset;
+use crate::pipeline::Network;
 use crate::progress::Progress;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -110,7 +112,7 @@ pub struct IndicatorRow {
     pub account_id: String,
     /// `YYYY-MM-DD`, when known.
     pub account_created: Option<String>,
-    /// In the order of [`crate::indicators::Indicators::NAMES`].
+    /// In the order of [`crate::characterise::indicators::Indicators::NAMES`].
     pub parts: Vec<Option<f64>>,
     pub inauthenticity_score: Option<f64>,
 }
@@ -138,7 +140,7 @@ impl Membership {
 }
 
 /// A cell as written (spreadsheet formulas neutralised with a leading `'`, see
-/// [`crate::output::neutralise`]), back to its value.
+/// [`crate::run::output::neutralise`]), back to its value.
 fn unneutralise(mut cell: String) -> String {
     if cell.starts_with('\'') {
         cell.remove(0);
@@ -188,7 +190,7 @@ impl Run {
     }
 
     /// The detection options the run used.
-    pub fn options(&self) -> crate::detect::DetectOptions {
+    pub fn options(&self) -> crate::pipeline::DetectOptions {
         // Checked when the manifest was parsed.
         self.manifest.options.options().unwrap_or_default()
     }
@@ -197,7 +199,7 @@ impl Run {
     pub fn accounts(&self) -> Result<Vec<AccountRow>, RunError> {
         let path = self.path(file::ACCOUNTS);
         let mut rdr = open_csv(&path)?;
-        expect_header(&path, &mut rdr, &crate::output::ACCOUNTS_HEADER)?;
+        expect_header(&path, &mut rdr, &crate::run::output::ACCOUNTS_HEADER)?;
         let mut rows = Vec::new();
         for rec in rdr.deserialize::<AccountRow>() {
             let mut row = rec.map_err(|e| csv_damage(&path, e))?;
@@ -259,7 +261,7 @@ impl Run {
         let path = self.path(file::INDICATORS);
         let mut rdr = open_csv(&path)?;
         let mut want = vec!["account_id", "account_created"];
-        want.extend(crate::indicators::Indicators::NAMES);
+        want.extend(crate::characterise::indicators::Indicators::NAMES);
         want.push("inauthenticity_score");
         expect_header(&path, &mut rdr, &want)?;
         let mut rows = Vec::new();
@@ -330,7 +332,7 @@ impl Run {
         update: impl FnOnce(&mut Manifest),
     ) -> Result<(), RunError> {
         let path = self.path(file::NETWORKS);
-        replace_file(&path, |p| crate::output::write_json(p, &networks))?;
+        replace_file(&path, |p| crate::run::output::write_json(p, &networks))?;
         let mut manifest = self.manifest.clone();
         update(&mut manifest);
         let written = OutputFile::describe(&self.dir, file::NETWORKS)?;
@@ -339,7 +341,7 @@ impl Run {
             None => manifest.outputs.push(written),
         }
         let path = self.path(file::MANIFEST);
-        replace_file(&path, |p| crate::output::write_json(p, &manifest))?;
+        replace_file(&path, |p| crate::run::output::write_json(p, &manifest))?;
         self.manifest = manifest;
         Ok(())
     }

@@ -10,7 +10,7 @@ fn manifest() -> Manifest {
         format: crate::ingest::InputFormat::Auto,
         max_errors: 100,
         seed: 1,
-        options: crate::config::DetectConfig::resolved(&Default::default()),
+        options: crate::run::config::DetectConfig::resolved(&Default::default()),
         priors: Vec::new(),
         counts: Counts::default(),
         stages: vec![StageTiming { stage: "read input".into(), seconds: 0.5 }],
@@ -24,7 +24,7 @@ fn the_manifest_round_trips_and_its_options_give_the_same_detection() {
     let text = serde_json::to_string_pretty(&m).unwrap();
     let back = Manifest::parse(Path::new("run.json"), &text).unwrap();
     assert_eq!(back, m);
-    assert_eq!(back.options.options().unwrap(), crate::detect::DetectOptions::default());
+    assert_eq!(back.options.options().unwrap(), crate::pipeline::DetectOptions::default());
 }
 
 #[test]
@@ -56,18 +56,18 @@ fn other_versions_unknown_fields_and_bad_options_are_named_errors() {
 #[test]
 fn neutralised_cells_read_back_as_written() {
     for cell in ["=HYPERLINK(1)", "+Fa0n", "-1", "@x", "plain", "'quoted", "''=x", ""] {
-        let written = crate::output::neutralise(cell).to_string();
+        let written = crate::run::output::neutralise(cell).to_string();
         assert_eq!(unneutralise(written), cell);
-        let id = crate::output::neutralise_id(cell).to_string();
+        let id = crate::run::output::neutralise_id(cell).to_string();
         assert_eq!(unneutralise(id), cell);
     }
     // Hashes stay exact; formulas do not.
     assert_eq!(
-        crate::output::neutralise_id("+Fa0nMj9dZzhLS9CHiXYwCOtryR8b6m5wMR+UQI9lQ="),
+        crate::run::output::neutralise_id("+Fa0nMj9dZzhLS9CHiXYwCOtryR8b6m5wMR+UQI9lQ="),
         "+Fa0nMj9dZzhLS9CHiXYwCOtryR8b6m5wMR+UQI9lQ="
     );
-    assert_eq!(crate::output::neutralise_id("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
-    assert_eq!(crate::output::neutralise_id("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+    assert_eq!(crate::run::output::neutralise_id("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+    assert_eq!(crate::run::output::neutralise_id("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
 }
 
 #[test]

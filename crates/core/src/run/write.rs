@@ -4,9 +4,9 @@
 //! rewritten in place (`link`) are written beside the original and renamed over it.
 
 use super::{Counts, InputFile, Manifest, OutputFile, Prior, RunError, StageTiming};
-use crate::detect::{DetectOptions, Detection};
 use crate::ingest::{IngestStats, InputFormat};
 use crate::model::Dataset;
+use crate::pipeline::{DetectOptions, Detection};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -37,8 +37,8 @@ pub fn write_run(
 ) -> Result<Manifest, RunError> {
     let started = Instant::now();
     let dir = staging.dir().to_path_buf();
-    let edges =
-        crate::output::write_detection(&dir, data, det).map_err(|error| RunError::Io { path: dir.clone(), error })?;
+    let edges = crate::run::output::write_detection(&dir, data, det)
+        .map_err(|error| RunError::Io { path: dir.clone(), error })?;
     let mut names: Vec<&str> = std::fs::read_dir(&dir)
         .map_err(|error| RunError::Io { path: dir.clone(), error })?
         .filter_map(|e| e.ok()?.file_name().to_str().map(str::to_string))
@@ -60,7 +60,7 @@ pub fn write_run(
         format: info.format,
         max_errors: info.max_errors,
         seed: opts.seed,
-        options: crate::config::DetectConfig::resolved(opts),
+        options: crate::run::config::DetectConfig::resolved(opts),
         priors: info.priors,
         counts: Counts {
             accounts: data.accounts.len() as u64,
@@ -78,7 +78,7 @@ pub fn write_run(
         outputs,
     };
     let path = dir.join(super::file::MANIFEST);
-    crate::output::write_json(&path, &manifest).map_err(|error| RunError::Io { path, error })?;
+    crate::run::output::write_json(&path, &manifest).map_err(|error| RunError::Io { path, error })?;
     staging.commit()?;
     Ok(manifest)
 }

@@ -25,11 +25,11 @@
 //! domains, hashtags, terms) reach 0.3: one coincidence never links two operations. Every
 //! link lists its evidence with examples.
 
+use crate::characterise::narratives::terms;
 use crate::model::{account_flags, Dataset, PostKind, NO_STR, UNKNOWN_TIME};
-use crate::narratives::terms;
-use crate::neardup::{estimated_jaccard, signature, NearDupOptions};
-use crate::traces::normalise_text;
-use crate::traces::normalise_url;
+use crate::signals::neardup::{estimated_jaccard, signature, NearDupOptions};
+use crate::signals::traces::normalise_text;
+use crate::signals::traces::normalise_url;
 use crate::units::{MS_PER_DAY, MS_PER_HOUR};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -69,7 +69,7 @@ fn normalise(m: &mut HashMap<String, f64>) {
 }
 
 fn handle_class(h: &str) -> &'static str {
-    match crate::indicators::handle_pattern(h) {
+    match crate::characterise::indicators::handle_pattern(h) {
         x if x >= 1.0 => "random",
         x if x >= 0.7 => "name_digits",
         x if x >= 0.5 => "name_year",
@@ -140,7 +140,7 @@ pub fn fingerprint(data: &Dataset, members: Option<&[u32]>) -> Fingerprint {
                 continue;
             }
             if let Some((url, domain)) = normalise_url(data.strings.get(u)) {
-                if !crate::export::PLATFORM_DOMAINS.contains(&domain.as_str()) {
+                if !crate::units::PLATFORM_DOMAINS.contains(&domain.as_str()) {
                     count(&mut f.domains, 3, domain, a, &mut seen);
                 }
                 count(&mut f.urls, 4, url, a, &mut seen);

@@ -13,7 +13,7 @@
 //!   uniform spread over the group's creation span gives (Poisson tail, Bonferroni over the
 //!   days of the span, at least 3 accounts), and the share of accounts created on such days;
 //! - **account age** at the account's first post in the data (median over the group);
-//! - **traction** ([`crate::traction`]): the share of engagement from inside the group and the
+//! - **traction** ([`crate::characterise::traction`]): the share of engagement from inside the group and the
 //!   number of outside engagers;
 //! - the share of **default profiles** (reported, not used in the verdict: hashed archives
 //!   blank profiles).
@@ -25,9 +25,9 @@
 //! group for lack of evidence. Dismissed groups are written to `dismissed.json` with their
 //! evidence, so an analyst can overrule the screen.
 
+use crate::characterise::traction::Traction;
 use crate::model::{account_flags, Dataset, NO_STR, UNKNOWN_TIME};
-use crate::score::log10_poisson_sf;
-use crate::traction::Traction;
+use crate::signals::score::log10_poisson_sf;
 use serde::{Deserialize, Serialize};
 
 use crate::units::MS_PER_DAY;
@@ -192,7 +192,7 @@ fn waves(days: &[i64], alpha: f64) -> (Vec<CreationWave>, Option<f64>) {
         let c = sorted[i..].partition_point(|&d| d == day);
         if c >= 3 && log10_poisson_sf(c as u32, lambda) <= threshold {
             out.push(CreationWave {
-                date: crate::parse::format_day(day.saturating_mul(MS_PER_DAY)),
+                date: crate::ingest::parse::format_day(day.saturating_mul(MS_PER_DAY)),
                 accounts: c as u64,
             });
             in_waves += c as u64;

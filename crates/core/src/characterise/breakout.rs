@@ -3,7 +3,7 @@
 //! engage with it.
 //!
 //! - **Platforms**: the data's own platform, plus every hosting platform
-//!   ([`crate::export::PLATFORM_DOMAINS`] and a few more) the network links to in at least
+//!   ([`crate::units::PLATFORM_DOMAINS`] and a few more) the network links to in at least
 //!   [`MIN_PLATFORM_POSTS`] posts.
 //! - **Communities reached**: outside accounts that retweet, quote or reply to the network's
 //!   posts, grouped by community — another detected group (a network, or a crowd the screen
@@ -15,7 +15,7 @@
 //!   need evidence that is not in platform data: reported as "evidence needed".
 
 use crate::model::{Dataset, PostIndex, PostKind, NO_ACCOUNT, NO_STR};
-use crate::traces::normalise_url;
+use crate::signals::traces::normalise_url;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

@@ -13,7 +13,7 @@
 //! Adding a kind of trace touches one place: a variant of [`TraceKind`] and its arm in
 //! [`items_of`]. The exception is [`TraceKind::NearDuplicateText`], whose item (a cluster of
 //! near-duplicate texts) comes from a clustering of all posts at once: [`extract`] and
-//! [`extract_rows`] hand it to [`crate::neardup`], and [`extract_shard`] yields nothing for it.
+//! [`extract_rows`] hand it to [`crate::signals::neardup`], and [`extract_shard`] yields nothing for it.
 
 use crate::model::{Dataset, PostKind, NO_ACCOUNT, NO_POST};
 use rayon::prelude::*;
@@ -49,7 +49,7 @@ pub enum TraceKind {
     /// A mentioned account.
     Mention,
     /// A cluster of near-duplicate texts (originals, replies and quotes; MinHash over
-    /// character shingles + LSH, see [`crate::neardup`]); the item is the cluster's smallest
+    /// character shingles + LSH, see [`crate::signals::neardup`]); the item is the cluster's smallest
     /// post row.
     NearDuplicateText,
 }
@@ -215,7 +215,7 @@ fn items_of(data: &Dataset, kind: TraceKind, i: usize, text_buf: &mut String, em
 /// [`TraceKind::NearDuplicateText`] the clusters are formed among these rows only.
 pub fn extract_rows(data: &Dataset, kind: TraceKind, rows: impl IntoIterator<Item = usize>) -> Traces {
     if kind == TraceKind::NearDuplicateText {
-        return crate::neardup::near_duplicate_traces_in(data, rows, &Default::default());
+        return crate::signals::neardup::near_duplicate_traces_in(data, rows, &Default::default());
     }
     let mut out = Vec::new();
     let mut buf = String::new();
@@ -252,7 +252,7 @@ pub fn merge(shards: Vec<Traces>) -> Traces {
 /// Traces of `kind` over the whole dataset, in `shards` shards on the rayon pool.
 pub fn extract(data: &Dataset, kind: TraceKind, shards: usize) -> Traces {
     if kind == TraceKind::NearDuplicateText {
-        return crate::neardup::near_duplicate_traces(data, &Default::default(), shards);
+        return crate::signals::neardup::near_duplicate_traces(data, &Default::default(), shards);
     }
     let n = data.posts.len();
     let shards = shards.clamp(1, n.max(1));

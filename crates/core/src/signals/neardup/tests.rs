@@ -1,6 +1,6 @@
 use super::*;
 use crate::model::{PostRecord, ProfileRecord};
-use crate::traces::{extract, TraceKind};
+use crate::signals::traces::{extract, TraceKind};
 use proptest::prelude::*;
 use std::collections::HashSet;
 
@@ -174,7 +174,7 @@ fn retweets_short_texts_and_singletons_give_no_traces() {
     assert_eq!(ids, vec![0, NO_CLUSTER, NO_CLUSTER, 0, NO_CLUSTER]);
     // Within a subset of rows, clusters form among those rows only.
     assert!(near_duplicate_traces_in(&d, [0, 1, 2, 4], &NearDupOptions::default()).is_empty());
-    assert_eq!(crate::traces::extract_rows(&d, TraceKind::NearDuplicateText, [3, 0]), t);
+    assert_eq!(crate::signals::traces::extract_rows(&d, TraceKind::NearDuplicateText, [3, 0]), t);
 }
 
 #[test]

@@ -4,9 +4,9 @@
 //! --config FILE` reads a file in which every key is optional. Unknown keys and unknown
 //! signal names are errors, so a typo never silently falls back to a default.
 
-use crate::detect::{DetectOptions, Signal, SIGNALS};
-use crate::score::ScoreOptions;
-use crate::screen::ScreenOptions;
+use crate::characterise::screen::ScreenOptions;
+use crate::pipeline::{DetectOptions, Signal, SIGNALS};
+use crate::signals::score::ScoreOptions;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -2,8 +2,8 @@
 //!
 //! Operations post one template with small edits — a word swapped, a number changed, an emoji
 //! or hashtag appended, punctuation changed — which defeats exact matching
-//! ([`TraceKind::Text`](crate::traces::TraceKind::Text)). Here every original, reply and quote
-//! (not retweets) whose [`normalise_text`] passes the [`MIN_TEXT_CHARS`](crate::traces::MIN_TEXT_CHARS)
+//! ([`TraceKind::Text`](crate::signals::traces::TraceKind::Text)). Here every original, reply and quote
+//! (not retweets) whose [`normalise_text`] passes the [`MIN_TEXT_CHARS`](crate::signals::traces::MIN_TEXT_CHARS)
 //! rule gets a MinHash signature of its character shingles; signatures are banded into LSH
 //! buckets, and within a bucket a post joins a representative whose estimated Jaccard
 //! similarity reaches [`NearDupOptions::threshold`]. Union-find closes the joins into clusters
@@ -44,7 +44,7 @@
 //!   identical for any shard or thread count.
 
 use crate::model::{Dataset, PostKind};
-use crate::traces::{normalise_text, Traces};
+use crate::signals::traces::{normalise_text, Traces};
 use rayon::prelude::*;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 

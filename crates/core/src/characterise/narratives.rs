@@ -18,8 +18,8 @@
 //!    which it shares the most features, weighted by inverse frequency in the network. A
 //!    narrative's label is its top hashtag, else its top terms.
 
+use crate::characterise::timeline::MS_PER_DAY;
 use crate::model::{Dataset, NO_STR};
-use crate::timeline::MS_PER_DAY;
 use cibscan_graph::{leiden, Graph, LeidenOptions};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -337,8 +337,8 @@ fn network_narratives(
                 terms,
                 hashtags,
                 posts: narrative_posts[g].len() as u64,
-                first: crate::timeline::day_string(lo.div_euclid(MS_PER_DAY)),
-                last: crate::timeline::day_string(hi.div_euclid(MS_PER_DAY)),
+                first: crate::characterise::timeline::day_string(lo.div_euclid(MS_PER_DAY)),
+                last: crate::characterise::timeline::day_string(hi.div_euclid(MS_PER_DAY)),
                 daily,
             }
         })
@@ -406,7 +406,7 @@ mod tests {
         let virus = n.iter().find(|x| x.hashtags.contains(&"新冠肺炎".to_string())).unwrap_or_else(|| panic!("{n:?}"));
         assert!(virus.terms.iter().any(|t| t == "病毒"), "{virus:?}");
         assert_eq!(virus.posts, 30);
-        assert_eq!(virus.first, crate::timeline::day_string(18_310));
+        assert_eq!(virus.first, crate::characterise::timeline::day_string(18_310));
         let hk = n.iter().find(|x| x.label == "#hongkong").unwrap_or_else(|| panic!("{n:?}"));
         assert!(hk.terms.iter().any(|t| t == "rioters"), "{hk:?}");
         assert_eq!(hk.daily.iter().sum::<u64>(), 30);

@@ -4,7 +4,7 @@
 //! real detector) and to exercise the output contract end to end before detection exists.
 
 use crate::model::{Dataset, PostKind};
-use crate::output::AccountRow;
+use crate::run::output::AccountRow;
 
 /// The network id the baseline gives every flagged account.
 pub const BASELINE_NETWORK: &str = "baseline-retweeters";

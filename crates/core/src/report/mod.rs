@@ -11,13 +11,14 @@
 //! input, byte-identical page (no timestamps).
 
 mod graph;
+pub mod graphfile;
 pub mod layout;
 mod svg;
 #[doc(hidden)]
 pub mod synthetic;
 
-use crate::detect::{Detection, Network};
-use crate::roles::Role;
+use crate::characterise::roles::Role;
+use crate::pipeline::{Detection, Network};
 use crate::Dataset;
 use std::fmt::{self, Write as _};
 use std::path::Path;
@@ -71,8 +72,9 @@ impl fmt::Display for E<'_> {
 /// [`E`] as a `String`.
 /// The internal engagement share when enough engagement was seen to mean something (the
 /// screen's default minimum); a share of one retweet is not an echo chamber.
-fn measured_share(t: &crate::traction::Traction) -> Option<f64> {
-    t.internal_engagement_share.filter(|_| t.engagements >= crate::screen::ScreenOptions::default().min_engagements)
+fn measured_share(t: &crate::characterise::traction::Traction) -> Option<f64> {
+    t.internal_engagement_share
+        .filter(|_| t.engagements >= crate::characterise::screen::ScreenOptions::default().min_engagements)
 }
 
 pub fn html_escape(s: &str) -> String {
@@ -142,8 +144,8 @@ fn datetime(s: Option<&str>) -> String {
     s.map_or_else(|| "—".to_string(), |s| s.replacen('T', " ", 1).trim_end_matches('Z').to_string() + " UTC")
 }
 
-fn verdict_badge(out: &mut String, verdict: crate::screen::ScreenVerdict) {
-    use crate::screen::ScreenVerdict;
+fn verdict_badge(out: &mut String, verdict: crate::characterise::screen::ScreenVerdict) {
+    use crate::characterise::screen::ScreenVerdict;
     let class = match verdict {
         ScreenVerdict::Inauthentic => "v-inauthentic",
         ScreenVerdict::Authentic => "v-authentic",
@@ -152,7 +154,7 @@ fn verdict_badge(out: &mut String, verdict: crate::screen::ScreenVerdict) {
     let _ = write!(out, "<span class=\"badge {class}\">{}</span>", E(verdict.name()));
 }
 
-fn top_narrative(net: &Network) -> Option<&crate::narratives::Narrative> {
+fn top_narrative(net: &Network) -> Option<&crate::characterise::narratives::Narrative> {
     net.narratives.iter().enumerate().max_by(|(i, a), (j, b)| a.posts.cmp(&b.posts).then(j.cmp(i))).map(|(_, n)| n)
 }
 
@@ -610,7 +612,7 @@ fn network_section(
             }
         );
     } else {
-        let mut waves: Vec<&crate::screen::CreationWave> = ev.creation_waves.iter().collect();
+        let mut waves: Vec<&crate::characterise::screen::CreationWave> = ev.creation_waves.iter().collect();
         if waves.len() > WAVES_MAX {
             waves.sort_by(|a, b| b.accounts.cmp(&a.accounts).then(a.date.cmp(&b.date)));
             waves.truncate(WAVES_MAX);
@@ -670,7 +672,7 @@ fn links(out: &mut String, net: &Network) {
     out.push_str("</tbody></table></div></div>");
 }
 
-fn reasons(out: &mut String, s: &crate::screen::Screening) {
+fn reasons(out: &mut String, s: &crate::characterise::screen::Screening) {
     if !s.indicators.is_empty() {
         out.push_str("<div class=\"small muted\">Indicators of inauthenticity</div><ul class=\"reasons ind\">");
         for r in &s.indicators {
@@ -872,7 +874,7 @@ mod tests {
     fn dates_round_trip() {
         for s in ["1970-01-01", "2000-02-29", "2020-01-06", "1969-12-31", "2038-01-19"] {
             let d = parse_day(s).unwrap();
-            assert_eq!(crate::timeline::day_string(d), s);
+            assert_eq!(crate::characterise::timeline::day_string(d), s);
             let (y, m, dd) = civil_from_days(d);
             assert_eq!(format!("{y:04}-{m:02}-{dd:02}"), s);
         }

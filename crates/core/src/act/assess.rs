@@ -33,7 +33,7 @@ pub enum AssessError {
 }
 
 /// One account of a run: a row of `accounts.csv`.
-pub type RunAccount = crate::output::AccountRow;
+pub type RunAccount = crate::run::output::AccountRow;
 
 /// What an assessment needs of a detection run directory.
 #[derive(Debug, Default)]
@@ -57,7 +57,7 @@ pub struct RunNetwork {
     pub id: String,
     pub verdict: String,
     pub indicators: Vec<String>,
-    pub creation_waves: Vec<crate::screen::CreationWave>,
+    pub creation_waves: Vec<crate::characterise::screen::CreationWave>,
 }
 
 /// A set-aside group as the assessment sees it.
@@ -354,10 +354,10 @@ pub fn write_assessment(path: &Path, rows: &[Assessment]) -> std::io::Result<()>
     w.write_record(["userid", "verdict", "network_id", "reasons"])?;
     for r in rows {
         w.write_record([
-            crate::output::neutralise_id(&r.userid).as_ref(),
+            crate::run::output::neutralise_id(&r.userid).as_ref(),
             r.verdict.name(),
             r.network_id.as_str(),
-            crate::output::neutralise(&r.reasons).as_ref(),
+            crate::run::output::neutralise(&r.reasons).as_ref(),
         ])?;
     }
     w.flush()
@@ -389,7 +389,7 @@ mod tests {
             id: "N1".into(),
             verdict: "inauthentic".into(),
             indicators: vec!["echo chamber".into()],
-            creation_waves: vec![crate::screen::CreationWave { date: "2019-09-03".into(), accounts: 40 }],
+            creation_waves: vec![crate::characterise::screen::CreationWave { date: "2019-09-03".into(), accounts: 40 }],
         }];
         let created = ["1", "4", "5"].map(|a| (a.to_string(), "2019-09-03".to_string()));
         let dismissed =

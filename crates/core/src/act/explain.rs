@@ -5,19 +5,19 @@
 //! both timestamps — recomputed from the data, not stored, so every flag can be checked by
 //! hand against the input.
 
-use crate::detect::Signal;
 use crate::model::{AccountIdx, Dataset};
-use crate::traces::extract_rows;
+use crate::pipeline::Signal;
+use crate::signals::traces::extract_rows;
 use serde::Serialize;
 
 /// One shared item: both posts and their times.
 #[derive(Debug, Clone, Serialize)]
 pub struct SharedItem {
     /// Post ids are strings in JSON: they exceed 2^53, where JSON readers lose digits.
-    #[serde(serialize_with = "crate::output::serialize_id")]
+    #[serde(serialize_with = "crate::run::output::serialize_id")]
     pub post_id: u64,
     pub time: String,
-    #[serde(serialize_with = "crate::output::serialize_id")]
+    #[serde(serialize_with = "crate::run::output::serialize_id")]
     pub other_post_id: u64,
     pub other_time: String,
     /// The account's post text (what the item is about).
@@ -189,9 +189,9 @@ pub fn shared_items(data: &Dataset, signal: &Signal, a: AccountIdx, b: AccountId
             let text: String = data.posts.text.get(x.2 as usize).chars().take(120).collect();
             out.push(SharedItem {
                 post_id: data.posts.id[x.2 as usize],
-                time: crate::parse::format_time(x.0),
+                time: crate::ingest::parse::format_time(x.0),
                 other_post_id: data.posts.id[y.2 as usize],
-                other_time: crate::parse::format_time(y.0),
+                other_time: crate::ingest::parse::format_time(y.0),
                 text,
             });
         }
@@ -217,9 +217,9 @@ fn boosts(data: &Dataset, window_ms: i64, a: AccountIdx, b: AccountIdx, limit: u
         if (0..=window_ms).contains(&(p.time_ms[i] - p.time_ms[o])) {
             out.push(SharedItem {
                 post_id: p.id[i],
-                time: crate::parse::format_time(p.time_ms[i]),
+                time: crate::ingest::parse::format_time(p.time_ms[i]),
                 other_post_id: p.id[o],
-                other_time: crate::parse::format_time(p.time_ms[o]),
+                other_time: crate::ingest::parse::format_time(p.time_ms[o]),
                 text: p.text.get(i).chars().take(120).collect(),
             });
         }
@@ -232,8 +232,8 @@ fn boosts(data: &Dataset, window_ms: i64, a: AccountIdx, b: AccountIdx, limit: u
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detect::SIGNALS;
     use crate::model::{PostKind, PostRecord, ProfileRecord};
+    use crate::pipeline::SIGNALS;
 
     #[test]
     fn shared_retweets_come_with_both_times() {

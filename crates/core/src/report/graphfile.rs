@@ -5,7 +5,7 @@
 //! from the data, which adversaries write: it is XML-escaped, and characters XML 1.0 forbids
 //! (most control characters) are dropped so the file always parses.
 
-use crate::detect::Detection;
+use crate::pipeline::Detection;
 use crate::Dataset;
 use std::fmt::Write as _;
 use std::io::Write;

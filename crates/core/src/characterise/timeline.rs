@@ -17,7 +17,7 @@
 //!   their operators' working hours (the 2020 PRC network in Beijing's); ordinary crowds
 //!   spread over the waking day, so the share is reported with the offset.
 
-use crate::score::log10_poisson_sf;
+use crate::signals::score::log10_poisson_sf;
 use serde::{Deserialize, Serialize};
 
 pub use crate::units::MS_PER_DAY;
@@ -85,7 +85,7 @@ pub struct Timeline {
 }
 
 pub fn day_string(day: i64) -> String {
-    crate::parse::format_day(day.saturating_mul(MS_PER_DAY))
+    crate::ingest::parse::format_day(day.saturating_mul(MS_PER_DAY))
 }
 
 /// Monday = 0 for a day count since 1970-01-01 (a Thursday).

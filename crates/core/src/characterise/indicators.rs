@@ -18,7 +18,7 @@
 //! - `amplification_share`: the share of the account's posts that are retweets.
 
 use crate::model::{account_flags, Dataset, PostKind, NO_STR, UNKNOWN_COUNT, UNKNOWN_TIME};
-use crate::score::log10_poisson_sf;
+use crate::signals::score::log10_poisson_sf;
 use serde::Serialize;
 use std::collections::HashMap;
 

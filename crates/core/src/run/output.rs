@@ -20,45 +20,7 @@ pub const ACCOUNTS_HEADER: [&str; 8] = [
 ];
 
 pub use crate::run::AccountRow;
-
-/// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a
-/// leading `'`, as OWASP recommends for CSV injection; so does a cell that itself begins
-/// with `'`, so that reading back (dropping one leading `'`) is exact.
-pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\'') => format!("'{cell}").into(),
-        _ => cell.into(),
-    }
-}
-
-/// An id cell: neutralised like [`neutralise`], except that a published hash or a number
-/// (`+Fa0n…=`, `-1`: only base64 and digit characters) stays exact, since it must match the
-/// archive it came from. An id like `=HYPERLINK(…)` is an adversary's, and is neutralised.
-pub fn neutralise_id(id: &str) -> std::borrow::Cow<'_, str> {
-    let b = id.as_bytes();
-    let plain = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_');
-    match b.first() {
-        Some(b'+' | b'-') if b.iter().all(plain) => id.into(),
-        _ => neutralise(id),
-    }
-}
-
-/// Serialises an id as a JSON string: ids exceed 2^53, where JSON readers lose digits.
-pub fn serialize_id<S: serde::Serializer>(id: &u64, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(id)
-}
-
-/// Text for a terminal: control characters (escape sequences an adversary put in a screen
-/// name or a post) are shown as `\u{..}` escapes instead of being sent to the terminal.
-pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
-        return text.into();
-    }
-    text.chars()
-        .map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() })
-        .collect::<String>()
-        .into()
-}
+pub use crate::text::{neutralise, neutralise_id, printable, serialize_id};
 
 /// Writes `accounts.csv`.
 pub fn write_accounts(path: &Path, rows: &[AccountRow]) -> std::io::Result<()> {
@@ -82,18 +44,21 @@ pub fn write_accounts(path: &Path, rows: &[AccountRow]) -> std::io::Result<()> {
 
 /// Writes `indicators.csv`: each account's creation day and the parts of its
 /// `inauthenticity_score` (empty where the data cannot measure one).
-pub fn write_indicators(path: &Path, data: &crate::Dataset, det: &crate::detect::Detection) -> std::io::Result<()> {
+pub fn write_indicators(path: &Path, data: &crate::Dataset, det: &crate::pipeline::Detection) -> std::io::Result<()> {
     let mut w = csv::Writer::from_path(path)?;
     let mut header = vec!["account_id", "account_created"];
-    header.extend(crate::indicators::Indicators::NAMES);
+    header.extend(crate::characterise::indicators::Indicators::NAMES);
     header.push("inauthenticity_score");
     w.write_record(&header)?;
     let cell = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_default();
     for a in data.profiled_accounts() {
         let ind = &det.indicators[a as usize];
         let created = data.accounts.created_ms[a as usize];
-        let created =
-            if created == crate::model::UNKNOWN_TIME { String::new() } else { crate::parse::format_day(created) };
+        let created = if created == crate::model::UNKNOWN_TIME {
+            String::new()
+        } else {
+            crate::ingest::parse::format_day(created)
+        };
         let mut rec = vec![neutralise_id(data.accounts.key.get(a)).into_owned(), created];
         rec.extend(ind.parts().into_iter().map(cell));
         rec.push(cell(ind.score()));
@@ -110,7 +75,7 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     f.flush()
 }
 
-fn dismissed_groups(data: &crate::Dataset, det: &crate::detect::Detection) -> Vec<crate::run::DismissedGroup> {
+fn dismissed_groups(data: &crate::Dataset, det: &crate::pipeline::Detection) -> Vec<crate::run::DismissedGroup> {
     det.dismissed
         .iter()
         .map(|g| crate::run::DismissedGroup {
@@ -123,7 +88,7 @@ fn dismissed_groups(data: &crate::Dataset, det: &crate::detect::Detection) -> Ve
 /// Writes `accounts.csv`, `networks.json`, `dismissed.json`, `edges.csv`, `network.gexf`,
 /// `network.graphml` and `report.html` of a detection run into `dir`; returns the number of
 /// rows of `edges.csv`.
-pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::Detection) -> std::io::Result<u64> {
+pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::pipeline::Detection) -> std::io::Result<u64> {
     std::fs::create_dir_all(dir)?;
     let mut posts = vec![0u64; data.accounts.len()];
     for &a in &data.posts.account {
@@ -150,8 +115,8 @@ pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::detect::D
     write_indicators(&dir.join("indicators.csv"), data, det)?;
     write_json(&dir.join("networks.json"), &det.networks)?;
     write_json(&dir.join("dismissed.json"), &dismissed_groups(data, det))?;
-    crate::graphfile::write_gexf(&dir.join("network.gexf"), data, det)?;
-    crate::graphfile::write_graphml(&dir.join("network.graphml"), data, det)?;
+    crate::report::graphfile::write_gexf(&dir.join("network.gexf"), data, det)?;
+    crate::report::graphfile::write_graphml(&dir.join("network.graphml"), data, det)?;
     crate::report::write_report(&dir.join("report.html"), data, det)?;
 
     // edges.csv: fused weight and each signal's surprise (−log10 p), empty where absent.

@@ -12,7 +12,7 @@
 //! shard outputs by `(a, b, weight)` and sums per pair in that order, so the result — float
 //! sums included — is identical for any number of shards.
 
-use crate::traces::Traces;
+use crate::signals::traces::Traces;
 use rayon::prelude::*;
 use std::ops::Range;
 

@@ -18,8 +18,8 @@
 //! while accounts repeatedly sharing rare items within seconds do. docs/METHODS.md has the
 //! full write-up.
 
-use crate::pairs::Pairs;
-use crate::traces::Traces;
+use crate::signals::pairs::Pairs;
+use crate::signals::traces::Traces;
 
 /// Options of the chance model for one signal.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -170,7 +170,7 @@ pub fn score(pairs: &Pairs, model: &NullModel, opts: &ScoreOptions) -> Edges {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pairs::{pairs, PairOptions};
+    use crate::signals::pairs::{pairs, PairOptions};
 
     fn traces(rows: &[(u64, i64, u32)]) -> Traces {
         Traces::from_rows(rows.iter().enumerate().map(|(i, &(item, t, a))| (item, t, a, i as u32)).collect())

@@ -10,7 +10,7 @@
 //! receives a large share, so an ordinary fan retweeting a celebrity quickly is expected.
 
 use crate::model::{Dataset, PostIndex, PostKind, NO_ACCOUNT};
-use crate::score::{log10_poisson_sf, Edges, ScoreOptions};
+use crate::signals::score::{log10_poisson_sf, Edges, ScoreOptions};
 use std::collections::HashMap;
 
 /// The amplification edges of a dataset, `(a, b)` ordered `a < b` (undirected in the graph).
@@ -33,7 +33,10 @@ pub fn amplification_edges(data: &Dataset, index: &PostIndex, window_ms: i64, op
         total += 1;
         // The boosted post's time: from the data, else from its Snowflake id (an archive of
         // amplifiers often lacks the posts they boosted; the id still says when it was made).
-        let t0 = index.row(p.ref_post[i]).map(|r| p.time_ms[r]).or_else(|| crate::parse::snowflake_ms(p.ref_post[i]));
+        let t0 = index
+            .row(p.ref_post[i])
+            .map(|r| p.time_ms[r])
+            .or_else(|| crate::ingest::parse::snowflake_ms(p.ref_post[i]));
         let Some(t0) = t0 else { continue };
         let delay = p.time_ms[i] - t0;
         if (0..=window_ms).contains(&delay) {
@@ -119,7 +122,7 @@ mod tests {
     #[test]
     fn boosts_of_posts_missing_from_the_data_are_timed_by_their_ids() {
         let mut d = Dataset::new();
-        let snowflake = |ms: i64| ((ms - crate::parse::SNOWFLAKE_EPOCH_MS) as u64) << 22;
+        let snowflake = |ms: i64| ((ms - crate::ingest::parse::SNOWFLAKE_EPOCH_MS) as u64) << 22;
         let t0 = 1_580_000_000_000i64; // 2020-01-26
         let mut id = 1u64;
         for a in 0..6u64 {

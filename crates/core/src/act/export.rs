@@ -10,31 +10,12 @@
 //! never domain indicators, only their URLs.
 
 use crate::model::{Dataset, NO_STR};
-use crate::traces::normalise_url;
+use crate::signals::traces::normalise_url;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
-/// Hosting platforms, shorteners and publishing services: their URLs can be indicators, the
-/// domains themselves never (a takedown does not block youtube.com).
-pub const PLATFORM_DOMAINS: [&str; 16] = [
-    "youtube.com",
-    "youtu.be",
-    "facebook.com",
-    "twitter.com",
-    "x.com",
-    "t.co",
-    "instagram.com",
-    "bit.ly",
-    "google.com",
-    "telegra.ph",
-    "t.me",
-    "medium.com",
-    "vk.com",
-    "weibo.com",
-    "tiktok.com",
-    "reddit.com",
-];
+pub use crate::units::PLATFORM_DOMAINS;
 
 /// One row of `indicators.csv` in the platforms' shape.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -87,7 +68,7 @@ pub fn indicators(
         }
     }
     let ds: Vec<String> =
-        last.iter().map(|&t| if t == i64::MIN { String::new() } else { crate::parse::format_day(t) }).collect();
+        last.iter().map(|&t| if t == i64::MIN { String::new() } else { crate::ingest::parse::format_day(t) }).collect();
     let mut rows = Vec::new();
     for (kind, map) in [("domain", &domain_accounts), ("url", &url_accounts)] {
         for (value, accounts) in map {
@@ -140,11 +121,11 @@ pub fn write_indicators(path: &Path, rows: &[IndicatorRow]) -> std::io::Result<(
     w.write_record(["indicator_type", "indicator_value", "comment", "ds"])?;
     for r in rows {
         let value = if r.indicator_type == "account" {
-            crate::output::neutralise_id(&r.indicator_value)
+            crate::run::output::neutralise_id(&r.indicator_value)
         } else {
-            crate::output::neutralise(&r.indicator_value)
+            crate::run::output::neutralise(&r.indicator_value)
         };
-        w.write_record([r.indicator_type, value.as_ref(), crate::output::neutralise(&r.comment).as_ref(), &r.ds])?;
+        w.write_record([r.indicator_type, value.as_ref(), crate::run::output::neutralise(&r.comment).as_ref(), &r.ds])?;
     }
     w.flush()
 }

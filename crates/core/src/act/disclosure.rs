@@ -17,15 +17,14 @@
 //! byte-identical for the same dataset, network and key, and cibscan's own reader reads it
 //! back (the ingest folder walk skips `manifest.json`).
 
+use crate::ingest::parse;
 use crate::model::{account_flags, AccountIdx, Dataset, PostKind, NO_ACCOUNT, NO_POST, UNKNOWN_COUNT, UNKNOWN_TIME};
-use crate::parse;
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -38,7 +37,7 @@ pub const MIN_KEY_BYTES: usize = 16;
 /// Longest key file read (anything longer is not a key).
 pub const MAX_KEY_BYTES: usize = 4096;
 /// The manifest's file name, in the output folder.
-pub const MANIFEST_FILE: &str = "manifest.json";
+pub const MANIFEST_FILE: &str = crate::units::DISCLOSURE_MANIFEST_FILE;
 /// The hashing algorithm, as the manifest names it.
 pub const ALGORITHM: &str = "HMAC-SHA-256, base64";
 
@@ -247,7 +246,7 @@ pub fn keyed_hash(key: &[u8], id: &str) -> String {
 
 /// First 16 hex digits of SHA-256 of the key.
 pub fn key_fingerprint(key: &[u8]) -> String {
-    hex(&Sha256::digest(key)[..8])
+    crate::text::hex(&Sha256::digest(key)[..8])
 }
 
 /// Reads a key file: its raw bytes, without trailing newline characters (CR/LF). Errors if
@@ -279,7 +278,7 @@ pub fn key_from_file(path: &Path) -> Result<Vec<u8>, DisclosureError> {
 pub fn generate_key() -> Result<Vec<u8>, DisclosureError> {
     let mut raw = [0u8; 32];
     getrandom::fill(&mut raw).map_err(|e| DisclosureError::Random(e.to_string()))?;
-    Ok(hex(&raw).into_bytes())
+    Ok(crate::text::hex(&raw).into_bytes())
 }
 
 /// Where a new key for a disclosure written to `out` is saved: beside the folder, never in
@@ -321,14 +320,6 @@ pub fn write_key_file(path: &Path, key: &[u8]) -> Result<(), DisclosureError> {
 /// The users and tweets file names for a disclosure called `name`.
 pub fn file_names(name: &str) -> (String, String) {
     (format!("{name}_users_csv_hashed.csv"), format!("{name}_tweets_csv_hashed.csv"))
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
 }
 
 /// An HMAC keyed once and cloned per id.
@@ -451,7 +442,7 @@ fn finish_csv(w: CsvOut, path: &Path, name: String, rows: u64) -> Result<FileEnt
     let mut h = w.into_inner().map_err(|e| io(e.into_error()))?;
     h.flush().map_err(io)?;
     h.inner.get_ref().sync_all().map_err(io)?;
-    Ok(FileEntry { name, sha256: hex(&h.hasher.finalize()), bytes: h.bytes, rows })
+    Ok(FileEntry { name, sha256: crate::text::hex(&h.hasher.finalize()), bytes: h.bytes, rows })
 }
 
 fn valid_name(name: &str) -> bool {
@@ -806,7 +797,7 @@ mod tests {
         let h = keyed_hash(b"Jefe", "what do ya want for nothing?");
         assert_eq!(h, "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM=");
         let bytes = base64::engine::general_purpose::STANDARD.decode(&h).unwrap();
-        assert_eq!(hex(&bytes), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        assert_eq!(crate::text::hex(&bytes), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
         assert_eq!(h.len(), 44);
         assert!(parse::looks_hashed(&h));
     }
@@ -998,7 +989,7 @@ mod tests {
         assert!(tweets.starts_with(b"\"tweetid\",\"userid\",\"user_display_name\""));
         let header: Vec<String> = TWEETS_COLUMNS.iter().map(|c| format!("\"{c}\"")).collect();
         assert!(tweets.starts_with(format!("{}\n", header.join(",")).as_bytes()));
-        assert_eq!(m.files[1].sha256, hex(&Sha256::digest(&tweets)));
+        assert_eq!(m.files[1].sha256, crate::text::hex(&Sha256::digest(&tweets)));
         assert_eq!(m.files[0].bytes, users.len() as u64);
         let manifest: serde_json::Value =
             serde_json::from_slice(&std::fs::read(dir.path().join(MANIFEST_FILE)).unwrap()).unwrap();
