@@ -4,7 +4,7 @@
 //! manifest) and reports progress.
 
 pub use crate::characterise::Network;
-pub use crate::signals::{Signal, SIGNALS};
+pub use crate::signals::{Signal, SignalKind, SIGNALS};
 
 use crate::characterise::screen::ScreenOptions;
 use crate::characterise::timeline::TimelineOptions;

@@ -37,7 +37,7 @@ pub struct CoActor {
 /// The evidence of one signal.
 #[derive(Debug, Clone, Serialize)]
 pub struct SignalEvidence {
-    pub signal: &'static str,
+    pub signal: crate::signals::SignalKind,
     pub window_seconds: i64,
     pub co_actors: Vec<CoActor>,
 }
@@ -154,7 +154,7 @@ pub fn explain(
             })
             .collect();
         if !co_actors.is_empty() {
-            evidence.push(SignalEvidence { signal: sig.name, window_seconds: sig.window_ms / 1000, co_actors });
+            evidence.push(SignalEvidence { signal: sig.kind, window_seconds: sig.window_ms / 1000, co_actors });
         }
     }
     Ok(Explanation {

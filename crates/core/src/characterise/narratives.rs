@@ -44,8 +44,10 @@ pub struct Narrative {
     pub daily: Vec<u64>,
 }
 
-/// Parameters of the narrative analysis.
-#[derive(Debug, Clone, PartialEq)]
+/// Parameters of the narrative analysis (the `[narratives]` section of the configuration
+/// file, documented there).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct NarrativeOptions {
     /// Distinctive features considered per network.
     pub top_features: usize,

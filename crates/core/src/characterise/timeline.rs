@@ -23,8 +23,10 @@ use serde::{Deserialize, Serialize};
 pub use crate::units::MS_PER_DAY;
 use crate::units::MS_PER_HOUR;
 
-/// Parameters of the time analysis.
-#[derive(Debug, Clone, PartialEq)]
+/// Parameters of the time analysis (the `[timeline]` section of the configuration file,
+/// documented there).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct TimelineOptions {
     pub alpha: f64,
     pub min_ratio: f64,

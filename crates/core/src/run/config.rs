@@ -4,7 +4,9 @@
 //! --config FILE` reads a file in which every key is optional. Unknown keys and unknown
 //! signal names are errors, so a typo never silently falls back to a default.
 
+use crate::characterise::narratives::NarrativeOptions;
 use crate::characterise::screen::ScreenOptions;
+use crate::characterise::timeline::TimelineOptions;
 use crate::pipeline::{DetectOptions, Signal, SIGNALS};
 use crate::signals::score::ScoreOptions;
 use serde::{Deserialize, Serialize};
@@ -15,8 +17,8 @@ use std::collections::BTreeMap;
 pub enum ConfigError {
     #[error(transparent)]
     Toml(#[from] toml::de::Error),
-    #[error("unknown signal `{name}` (known: {known})")]
-    UnknownSignal { name: String, known: String },
+    #[error("[signals.{name}]: {reason}")]
+    UnknownSignal { name: String, reason: String },
     #[error("{key} = {value}: {reason}")]
     Invalid { key: String, value: String, reason: &'static str },
 }
@@ -32,6 +34,7 @@ pub struct DetectSection {
     pub resolution: f64,
     pub join_share: f64,
     pub seed: u64,
+    pub shards: usize,
 }
 
 impl Default for DetectSection {
@@ -45,6 +48,7 @@ impl Default for DetectSection {
             resolution: d.resolution,
             join_share: d.join_share,
             seed: d.seed,
+            shards: d.shards,
         }
     }
 }
@@ -66,29 +70,85 @@ pub struct DetectConfig {
     pub detect: DetectSection,
     /// `[screen]`: the authenticity screen's thresholds, as they are.
     pub screen: ScreenOptions,
+    /// `[timeline]`: bursts and dormancy.
+    pub timeline: TimelineOptions,
+    /// `[narratives]`: distinctive terms and hashtags grouped into narratives.
+    pub narratives: NarrativeOptions,
     pub signals: BTreeMap<String, SignalSection>,
 }
 
-/// What each signal means, for the documented default file.
-fn signal_doc(name: &str) -> &'static str {
-    match name {
-        "co_retweet" => "Retweeting the same post",
-        "fast_retweet" => "Retweeting the same post within seconds of each other",
-        "co_quote" => "Quoting the same post",
-        "co_reply" => "Replying to the same post",
-        "co_reply_account" => "Replying to the same account",
-        "co_amplify" => "Retweeting or quoting posts of the same account",
-        "amplification" => "Retweeting or quoting an account's posts within the window of their posting, repeatedly",
-        "identical_text" => "Posting the same normalised text",
-        "near_duplicate_text" => "Posting near-duplicate texts (MinHash/LSH over character shingles, any script)",
-        "co_url" => "Sharing the same normalised URL",
-        "co_domain" => "Sharing links to the same domain",
-        "hashtag_sequence" => "Using the same ordered hashtag sequence",
-        "co_hashtag" => "Using the same hashtag",
-        "co_mention" => "Mentioning the same account",
-        _ => "",
-    }
-}
+/// The documentation of every key of the file, in the order the default file lists them:
+/// the one place the file's documentation is written (a test checks that every key of the
+/// default configuration has an entry and every entry a key). Defaults come from the
+/// options' `Default`s.
+const KEY_DOCS: &[(&str, &str, &str)] = &[
+    ("detect", "alpha", "Family-wise false-positive rate over all account pairs tested (Bonferroni)."),
+    ("detect", "min_items", "Fewest items two accounts must share for an edge, whatever the p-value."),
+    (
+        "detect",
+        "max_item_accounts",
+        "Items acted on by more distinct accounts than this are skipped (viral posts, top links).",
+    ),
+    ("detect", "min_network_size", "Networks with fewer accounts are dropped."),
+    ("detect", "resolution", "Leiden resolution (modularity); higher gives smaller networks."),
+    (
+        "detect",
+        "join_share",
+        "Communities are joined when the weight between them is at least this share of the smaller one's (0: never).",
+    ),
+    ("detect", "seed", "Seed of the clustering; output is deterministic per seed."),
+    ("detect", "shards", "Shards per kernel (parallelism; the result does not depend on it)."),
+    ("screen", "enabled", "false: every coordinated group is a network."),
+    ("screen", "max_wave_share", "Share of accounts created in creation waves from which a group is never set aside."),
+    (
+        "screen",
+        "min_median_age_days",
+        "Median account age (days, at first post) below which a group is never set aside.",
+    ),
+    (
+        "screen",
+        "max_internal_engagement_share",
+        "Share of engagement from inside the group from which it is an echo chamber.",
+    ),
+    ("screen", "min_external_engagers", "Fewest outside engagers that make an outside audience."),
+    ("screen", "min_engagements", "Fewest engagements in the data for any claim about traction."),
+    (
+        "screen",
+        "wave_alpha",
+        "False-positive rate of the creation-wave test over a group's creation days (Bonferroni).",
+    ),
+    (
+        "timeline",
+        "alpha",
+        "False-positive rate of a burst against its baseline (Poisson tail over 1, 3, 7 or 14 days; Bonferroni).",
+    ),
+    ("timeline", "min_ratio", "A burst day has at least this many times the posts its baseline expects."),
+    (
+        "timeline",
+        "baseline_days",
+        "A day's baseline is the median of the same weekday within this many days around it.",
+    ),
+    ("timeline", "merge_gap_days", "Burst days at most this far apart are one burst."),
+    ("timeline", "min_dormant_days", "Fewest silent days that make a dormant period."),
+    ("narratives", "top_features", "Distinctive features (terms, hashtags) considered per network."),
+    ("narratives", "min_posts", "Fewest network posts a feature must occur in."),
+    ("narratives", "min_z", "Smallest z-score of a distinctive feature against the rest of the data."),
+    ("narratives", "max_narratives", "Most narratives reported per network."),
+    ("narratives", "prior", "Strength of the Dirichlet prior (pseudo-count mass) of the feature model."),
+];
+
+/// What each section is, for the documented default file.
+const SECTION_DOCS: &[(&str, &str)] = &[
+    ("detect", "The chance model, clustering and filtering."),
+    (
+        "screen",
+        "The authenticity screen: a coordinated group is set aside as an authentic crowd (newsroom,\n\
+         fandom, syndication) only with no creation wave, established accounts and an outside\n\
+         audience, and no indicator of inauthenticity. Set-aside groups go to dismissed.json.",
+    ),
+    ("timeline", "Bursts, dormant periods and re-emergence in each network's daily series."),
+    ("narratives", "Narratives: distinctive terms and hashtags of each network, grouped."),
+];
 
 impl DetectConfig {
     /// The configuration that gives `opts`, every section and signal spelled out (what a
@@ -114,8 +174,11 @@ impl DetectConfig {
                 resolution: opts.resolution,
                 join_share: opts.join_share,
                 seed: opts.seed,
+                shards: opts.shards,
             },
             screen: opts.screen.clone(),
+            timeline: opts.timeline.clone(),
+            narratives: opts.narratives.clone(),
             signals,
         }
     }
@@ -127,89 +190,27 @@ impl DetectConfig {
     }
 
     /// The defaults as a commented TOML document.
+    /// The default file, documented: generated from the options' defaults and [`KEY_DOCS`].
     pub fn default_toml() -> String {
-        let d = DetectSection::default();
-        let mut s = String::from(
-            "# cibscan detect configuration. Every key is optional; the values below are the defaults.\n\n[detect]\n",
-        );
-        let keys: [(&str, &str, String); 7] = [
-            (
-                "Family-wise false-positive rate over all account pairs tested (Bonferroni).",
-                "alpha",
-                d.alpha.to_string(),
-            ),
-            (
-                "Fewest items two accounts must share for an edge, whatever the p-value.",
-                "min_items",
-                d.min_items.to_string(),
-            ),
-            (
-                "Items acted on by more distinct accounts than this are skipped (viral posts, top links).",
-                "max_item_accounts",
-                d.max_item_accounts.to_string(),
-            ),
-            ("Networks with fewer accounts are dropped.", "min_network_size", d.min_network_size.to_string()),
-            (
-                "Leiden resolution (modularity); higher gives smaller networks.",
-                "resolution",
-                format!("{:.1}", d.resolution),
-            ),
-            (
-                "Communities are joined when the weight between them is at least this share of the smaller one's (0: never).",
-                "join_share",
-                d.join_share.to_string(),
-            ),
-            ("Seed of the clustering; output is deterministic per seed.", "seed", d.seed.to_string()),
-        ];
-        for (doc, key, value) in keys {
-            s.push_str(&format!("# {doc}\n{key} = {value}\n"));
-        }
-        let c = ScreenOptions::default();
-        s.push_str(
-            "\n# The authenticity screen: a coordinated group is set aside as an authentic crowd (newsroom,\n\
-             # fandom, syndication) only with no creation wave, established accounts and an outside\n\
-             # audience, and no indicator of inauthenticity. Set-aside groups go to dismissed.json.\n[screen]\n",
-        );
-        let keys: [(&str, &str, String); 7] = [
-            ("false: every coordinated group is a network.", "enabled", c.enabled.to_string()),
-            (
-                "Share of accounts created in creation waves from which a group is never set aside.",
-                "max_wave_share",
-                c.max_wave_share.to_string(),
-            ),
-            (
-                "Median account age (days, at first post) below which a group is never set aside.",
-                "min_median_age_days",
-                format!("{:.1}", c.min_median_age_days),
-            ),
-            (
-                "Share of engagement from inside the group from which it is an echo chamber.",
-                "max_internal_engagement_share",
-                c.max_internal_engagement_share.to_string(),
-            ),
-            (
-                "Fewest outside engagers that make an outside audience.",
-                "min_external_engagers",
-                c.min_external_engagers.to_string(),
-            ),
-            (
-                "Fewest engagements in the data for any claim about traction.",
-                "min_engagements",
-                c.min_engagements.to_string(),
-            ),
-            (
-                "False-positive rate of the creation-wave test over a group's creation days (Bonferroni).",
-                "wave_alpha",
-                c.wave_alpha.to_string(),
-            ),
-        ];
-        for (doc, key, value) in keys {
-            s.push_str(&format!("# {doc}\n{key} = {value}\n"));
+        let defaults = toml::Value::try_from(DetectConfig::resolved(&DetectOptions::default()))
+            .expect("the configuration serialises to TOML");
+        let mut s =
+            String::from("# cibscan detect configuration. Every key is optional; the values below are the defaults.\n");
+        for (section, doc) in SECTION_DOCS {
+            s.push('\n');
+            for line in doc.lines() {
+                s.push_str(&format!("# {}\n", line.trim()));
+            }
+            s.push_str(&format!("[{section}]\n"));
+            for (_, key, doc) in KEY_DOCS.iter().filter(|(sec, _, _)| sec == section) {
+                let value = &defaults[section][key];
+                s.push_str(&format!("# {doc}\n{key} = {value}\n"));
+            }
         }
         for sig in SIGNALS {
             s.push_str(&format!(
                 "\n# {}.\n[signals.{}]\nenabled = true\nwindow_seconds = {}\n",
-                signal_doc(sig.name),
+                sig.kind.doc(),
                 sig.name,
                 sig.window_ms / 1000
             ));
@@ -248,10 +249,43 @@ impl DetectConfig {
         if !(c.min_median_age_days.is_finite() && c.min_median_age_days >= 0.0) {
             return Err(invalid("screen.min_median_age_days", c.min_median_age_days.to_string(), "must be >= 0"));
         }
+        if d.shards == 0 || d.shards > 4096 {
+            return Err(invalid("detect.shards", d.shards.to_string(), "must be between 1 and 4096"));
+        }
+        let t = &self.timeline;
+        if !(t.alpha > 0.0 && t.alpha < 1.0) {
+            return Err(invalid("timeline.alpha", t.alpha.to_string(), "must be between 0 and 1"));
+        }
+        if !(t.min_ratio.is_finite() && t.min_ratio >= 1.0) {
+            return Err(invalid("timeline.min_ratio", t.min_ratio.to_string(), "must be a finite number >= 1"));
+        }
+        for (key, v) in [
+            ("timeline.baseline_days", t.baseline_days),
+            ("timeline.merge_gap_days", t.merge_gap_days),
+            ("timeline.min_dormant_days", t.min_dormant_days),
+        ] {
+            if !(1..=3650).contains(&v) {
+                return Err(invalid(key, v.to_string(), "must be between 1 and 3650 days"));
+            }
+        }
+        let nv = &self.narratives;
+        if !(nv.min_z.is_finite() && nv.prior.is_finite() && nv.prior > 0.0) {
+            return Err(invalid(
+                "narratives.min_z / prior",
+                format!("{} / {}", nv.min_z, nv.prior),
+                "must be finite, prior > 0",
+            ));
+        }
+        if nv.top_features == 0 || nv.top_features > 10_000 || nv.max_narratives > 1000 {
+            return Err(invalid(
+                "narratives.top_features / max_narratives",
+                format!("{} / {}", nv.top_features, nv.max_narratives),
+                "must be 1..=10000 and at most 1000",
+            ));
+        }
         for name in self.signals.keys() {
-            if !SIGNALS.iter().any(|s| s.name == name) {
-                let known = SIGNALS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ");
-                return Err(ConfigError::UnknownSignal { name: name.clone(), known });
+            if let Err(reason) = name.parse::<crate::signals::SignalKind>() {
+                return Err(ConfigError::UnknownSignal { name: name.clone(), reason });
             }
         }
         let mut signals: Vec<Signal> = Vec::new();
@@ -278,8 +312,10 @@ impl DetectConfig {
             resolution: d.resolution,
             join_share: d.join_share,
             seed: d.seed,
+            shards: d.shards,
             screen: c.clone(),
-            ..DetectOptions::default()
+            timeline: self.timeline.clone(),
+            narratives: self.narratives.clone(),
         })
     }
 }
@@ -293,6 +329,28 @@ mod tests {
         let c = DetectConfig::from_toml_str(&DetectConfig::default_toml()).unwrap();
         assert_eq!(c.options().unwrap(), DetectOptions::default());
         assert_eq!(DetectConfig::from_toml_str("").unwrap().options().unwrap(), DetectOptions::default());
+    }
+
+    #[test]
+    fn every_key_is_documented_once_and_reachable() {
+        let defaults = toml::Value::try_from(DetectConfig::resolved(&DetectOptions::default())).unwrap();
+        for (section, _) in SECTION_DOCS {
+            let keys: Vec<&String> = defaults[section].as_table().unwrap().keys().collect();
+            for k in &keys {
+                assert!(KEY_DOCS.iter().any(|(s, key, _)| s == section && key == k), "{section}.{k} has no doc");
+            }
+            let documented = KEY_DOCS.iter().filter(|(s, _, _)| s == section).count();
+            assert_eq!(documented, keys.len(), "[{section}]: a documented key that is not an option");
+        }
+        let c = DetectConfig::from_toml_str(
+            "[detect]\nshards = 3\n[timeline]\nmin_dormant_days = 30\n[narratives]\nmax_narratives = 2\n",
+        )
+        .unwrap();
+        let o = c.options().unwrap();
+        assert_eq!((o.shards, o.timeline.min_dormant_days, o.narratives.max_narratives), (3, 30, 2));
+        assert!(DetectConfig::from_toml_str("[timeline]\nmin_dormant_days = 0\n").is_err());
+        assert!(DetectConfig::from_toml_str("[narratives]\nwhatever = 1\n").is_err());
+        assert_eq!(DetectConfig::resolved(&o).options().unwrap(), o);
     }
 
     #[test]
