@@ -10,8 +10,14 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
 }
 
-fn shared_data() -> Option<PathBuf> {
+/// The real sample data beside the repository, if present. Absent, the test says so on the
+/// terminal (past the test harness's capture), so that a skip never passes silently.
+fn shared_data(test: &str) -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    if !p.exists() {
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "SKIPPED {test}: ../shared/data is not present");
+    }
     p.exists().then_some(p)
 }
 
@@ -220,10 +226,7 @@ fn broken_files_give_file_line_reason_and_counts() {
 
 #[test]
 fn real_ira_sample_reads_completely() {
-    let Some(data) = shared_data() else {
-        eprintln!("skipping: ../shared/data not present");
-        return;
-    };
+    let Some(data) = shared_data("real_ira_sample_reads_completely") else { return };
     let s = summary_of(&data.join("ira-sample"));
     assert_eq!(s["accounts"], 270);
     assert_eq!(s["posts"], 237_274);
@@ -235,10 +238,7 @@ fn real_ira_sample_reads_completely() {
 
 #[test]
 fn real_archive_users_files_read_completely() {
-    let Some(data) = shared_data() else {
-        eprintln!("skipping: ../shared/data not present");
-        return;
-    };
+    let Some(data) = shared_data("real_archive_users_files_read_completely") else { return };
     let dir = data.join("io-archive-users");
     let expect = [("cuba", 526, 490), ("ira", 5, 5), ("iran", 104, 104), ("qatar", 33, 22), ("thailand", 926, 926)];
     for (campaign, accounts, hashed) in expect {
