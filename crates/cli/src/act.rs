@@ -49,7 +49,30 @@ pub fn link(run: &Path, priors: &[(String, PathBuf)], quiet: bool) -> Result<()>
         let i = membership.networks.iter().position(|n| *n == net.id);
         net.links = i.map(|i| links[i].clone()).unwrap_or_default();
     }
-    run.replace_networks(&networks, |m| m.priors = prior_records(priors))?;
+    // report.html shows the links too: the run is detected again from its input and
+    // options (deterministic) to draw it, and must come out the same.
+    let bar = crate::progress::Bar::steps(quiet, "redrawing the report");
+    let det = cibscan_core::pipeline::detect(&data, &run.options(), &bar);
+    bar.done();
+    let mut det = det?;
+    let reproduced = det.networks.len() == members.len()
+        && det
+            .networks
+            .iter()
+            .all(|n| membership.networks.iter().position(|id| *id == n.id).is_some_and(|i| members[i] == n.members));
+    if !reproduced {
+        bail!(
+            "{}: detecting again from the run's input and options gives other networks; run `cibscan detect` again",
+            run.dir().display()
+        );
+    }
+    for net in &mut det.networks {
+        net.links = networks.iter().find(|n| n.id == net.id).map(|n| n.links.clone()).unwrap_or_default();
+    }
+    use cibscan_core::run::file;
+    run.replace_output(file::NETWORKS, |p| cibscan_core::run::output::write_json(p, &networks))?;
+    run.replace_output(file::REPORT, |p| cibscan_core::report::write_report(p, &data, &det))?;
+    run.save_manifest(|m| m.priors = prior_records(priors))?;
     for (id, l) in membership.networks.iter().zip(&links) {
         let said: Vec<String> = l
             .iter()

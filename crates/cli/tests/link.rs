@@ -59,6 +59,38 @@ fn the_operation_links_to_its_own_earlier_takedown_and_not_to_an_unrelated_one()
     let by_link = read();
     check(&by_link);
     assert_eq!(by_link, by_detect);
+
+    // A run detected without priors and linked afterwards has the report of one detected
+    // with them: `link` redraws report.html, and the run still opens (hashes updated).
+    let plain = tmp.path().join("plain");
+    let o = Command::cargo_bin("cibscan")
+        .unwrap()
+        .args(["-q", "detect"])
+        .arg(sample.join("platform"))
+        .arg("--out")
+        .arg(&plain)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!std::fs::read_to_string(plain.join("report.html")).unwrap().contains("spamouflage_2019"));
+    let o = Command::cargo_bin("cibscan")
+        .unwrap()
+        .args(["-q", "link", "--run"])
+        .arg(&plain)
+        .args(["--prior", &prior("spamouflage_2019"), "--prior", &prior("gulf_2019")])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in ["report.html", "networks.json"] {
+        assert_eq!(std::fs::read(plain.join(f)).unwrap(), std::fs::read(run.join(f)).unwrap(), "{f}");
+    }
+    let o = Command::cargo_bin("cibscan")
+        .unwrap()
+        .args(["-q", "export", "takedown", "--run"])
+        .arg(&plain)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
 #[test]

@@ -871,6 +871,7 @@ impl fmt::Display for EvalReport {
                     fmt_ratio(o.precision),
                     fmt_ratio(o.recall),
                     fmt_ratio(o.f1),
+                    o.detected.to_string(),
                     fmt_opt(o.role_accuracy),
                     fmt_ids(&o.networks, 6),
                 ]
@@ -886,6 +887,7 @@ impl fmt::Display for EvalReport {
                 ("precision", Right),
                 ("recall", Right),
                 ("f1", Right),
+                ("in_any_net", Right),
                 ("roles", Right),
                 ("networks", Left),
             ],
@@ -893,6 +895,16 @@ impl fmt::Display for EvalReport {
         )?;
         if self.operations.is_empty() {
             writeln!(f, "(no operation in the truth)")?;
+        }
+        // Recall counts only the networks matched to the operation; say so when accounts of
+        // an operation sit in networks matched elsewhere or to nothing.
+        if self.operations.iter().any(|o| o.detected > o.true_positives) {
+            writeln!(
+                f,
+                "note: recall counts the networks matched to the operation (most of a network's truth \
+                 accounts belong to it; a network mostly of legitimate accounts is matched to none); \
+                 in_any_net counts the operation's accounts in any network"
+            )?;
         }
 
         writeln!(f)?;
@@ -922,8 +934,8 @@ impl fmt::Display for EvalReport {
             vec!["ARI (operation accounts)".to_string(), fmt_ratio(self.ari_operations)],
             vec!["NMI (operation accounts)".to_string(), fmt_ratio(self.nmi_operations)],
             vec!["role accuracy".to_string(), role],
-            vec!["detection precision".to_string(), fmt_ratio(self.detection_precision)],
-            vec!["detection recall".to_string(), fmt_ratio(self.detection_recall)],
+            vec!["detection precision (any network)".to_string(), fmt_ratio(self.detection_precision)],
+            vec!["detection recall (any network)".to_string(), fmt_ratio(self.detection_recall)],
         ];
         write_table(f, &[("metric", Left), ("value", Left)], &rows)?;
 

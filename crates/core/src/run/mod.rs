@@ -324,26 +324,27 @@ impl Run {
         Ok(m)
     }
 
-    /// Replaces `networks.json` (e.g. with new links) and records it in `run.json`, each
-    /// file atomically; `update` may change the manifest too (e.g. the priors).
-    pub fn replace_networks(
+    /// Replaces the run's file `name` (one of `file::ALL`) atomically and records its new
+    /// hash in the manifest held here; [`Run::save_manifest`] writes it.
+    pub fn replace_output(
         &mut self,
-        networks: &[Network],
-        update: impl FnOnce(&mut Manifest),
+        name: &str,
+        write: impl FnOnce(&Path) -> std::io::Result<()>,
     ) -> Result<(), RunError> {
-        let path = self.path(file::NETWORKS);
-        replace_file(&path, |p| crate::run::output::write_json(p, &networks))?;
-        let mut manifest = self.manifest.clone();
-        update(&mut manifest);
-        let written = OutputFile::describe(&self.dir, file::NETWORKS)?;
-        match manifest.outputs.iter_mut().find(|o| o.name == file::NETWORKS) {
+        replace_file(&self.path(name), write)?;
+        let written = OutputFile::describe(&self.dir, name)?;
+        match self.manifest.outputs.iter_mut().find(|o| o.name == name) {
             Some(o) => *o = written,
-            None => manifest.outputs.push(written),
+            None => self.manifest.outputs.push(written),
         }
-        let path = self.path(file::MANIFEST);
-        replace_file(&path, |p| crate::run::output::write_json(p, &manifest))?;
-        self.manifest = manifest;
         Ok(())
+    }
+
+    /// Writes `run.json` (atomically) after `update` changes it.
+    pub fn save_manifest(&mut self, update: impl FnOnce(&mut Manifest)) -> Result<(), RunError> {
+        update(&mut self.manifest);
+        let path = self.path(file::MANIFEST);
+        replace_file(&path, |p| crate::run::output::write_json(p, &self.manifest))
     }
 }
 
