@@ -131,12 +131,13 @@ pub fn export(what: ExportCommand, quiet: bool) -> Result<()> {
             let rows = cibscan_core::act::export::indicators(&data, &m.network_of, &m.networks, &Default::default());
             let out = out.unwrap_or_else(|| run.path("published_indicators.csv"));
             cibscan_core::run::replace_file(&out, |p| cibscan_core::act::export::write_indicators(p, &rows))?;
-            let count = |t: &str| rows.iter().filter(|r| r.indicator_type == t).count();
+            use cibscan_core::act::export::IndicatorType;
+            let count = |t: IndicatorType| rows.iter().filter(|r| r.indicator_type == t).count();
             outln!(
                 "{} accounts, {} domains, {} URLs; wrote {}",
-                count("account"),
-                count("domain"),
-                count("url"),
+                count(IndicatorType::Account),
+                count(IndicatorType::Domain),
+                count(IndicatorType::Url),
                 out.display()
             )?;
         }

@@ -91,8 +91,9 @@ enum Command {
         /// Directory with truth.csv (or the truth CSV itself).
         #[arg(long)]
         truth: PathBuf,
-        /// Directory with accounts.csv (or the CSV itself).
-        #[arg(long)]
+        /// A run folder (or any folder with accounts.csv, or the CSV itself). `--result` is
+        /// the older name.
+        #[arg(long = "run", alias = "result")]
         result: PathBuf,
         #[arg(long)]
         json: bool,

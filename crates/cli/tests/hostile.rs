@@ -246,3 +246,41 @@ fn duplicate_profiles_are_reported() {
     let v: serde_json::Value = serde_json::from_str(&ok(&cibscan(&["ingest", s(&users), "--json"]))).unwrap();
     assert_eq!(v["warnings"]["duplicate_profile"], 1, "{v}");
 }
+
+/// Screen names with terminal escape sequences never reach the terminal raw in `explain`;
+/// ids with control characters are refused at reading; an I/O error's cause is said once.
+#[test]
+fn explain_output_is_terminal_safe_and_causes_are_said_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.jsonl");
+    let mut lines = Vec::new();
+    for a in 0..6 {
+        let name = if a == 0 { "evil\\u001b]0;pwned\\u0007\\u001b[2J".to_string() } else { format!("acct{a}") };
+        lines.push(format!(r#"{{"account_id":"{a}","account":{{"screen_name":"{name}"}}}}"#));
+        for p in 0..12u64 {
+            let t = 1_577_836_800_000u64 + p * 3_600_000 + a * 1000;
+            lines.push(format!(
+                r#"{{"account_id":"{a}","post_id":"{}","time_ms":{t},"kind":"retweet","ref_post":"{}","text":"RT \u001b[31mred"}}"#,
+                1000 + a * 100 + p,
+                90 + p
+            ));
+        }
+    }
+    lines.push(r#"{"account_id":"bad\u0000id","post_id":"7","time":"2020-01-01T00:00:00Z","text":"x"}"#.into());
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&ok(&cibscan(&["ingest", s(&input), "--json"]))).unwrap();
+    assert_eq!(v["skipped"]["bad_id"], 1, "{v}");
+    let run = tmp.path().join("run");
+    ok(&cibscan(&["detect", s(&input), "--out", s(&run)]));
+    let out = ok(&cibscan(&["explain", "0", "--run", s(&run)]));
+    assert!(!out.contains('\x1b') && !out.contains('\x07'), "{out:?}");
+    assert!(out.contains("\\u{1b}"), "{out}");
+
+    // accounts.csv replaced by a folder: the OS error is said once, after the file's name.
+    std::fs::remove_file(run.join("accounts.csv")).unwrap();
+    std::fs::create_dir(run.join("accounts.csv")).unwrap();
+    let e = err(&cibscan(&["export", "takedown", "--run", s(&run)]));
+    assert!(e.contains("accounts.csv"), "{e}");
+    let cause = e.rsplit(": ").next().unwrap().trim();
+    assert_eq!(e.matches(cause).count(), 1, "{e}");
+}

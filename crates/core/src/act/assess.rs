@@ -181,6 +181,37 @@ impl Verdict {
     }
 }
 
+/// The basis of a verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// The account is in one of the run's networks.
+    InNetwork,
+    /// Created on a network's creation-wave day and made like its accounts.
+    CreationWave,
+    /// A member of a coordinated group the screen set aside as authentic.
+    AuthenticGroup,
+    /// Enough posts, and none co-acted with a network.
+    ActsAlone,
+    /// Too few posts in the run's input to say.
+    TooFewPosts,
+    /// Not in the run's input.
+    NotInInput,
+}
+
+impl Basis {
+    pub fn name(self) -> &'static str {
+        match self {
+            Basis::InNetwork => "in_network",
+            Basis::CreationWave => "creation_wave",
+            Basis::AuthenticGroup => "authentic_group",
+            Basis::ActsAlone => "acts_alone",
+            Basis::TooFewPosts => "too_few_posts",
+            Basis::NotInInput => "not_in_input",
+        }
+    }
+}
+
 /// One row of `assessment.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Assessment {
@@ -193,10 +224,9 @@ pub struct Assessment {
     /// inauthenticity score or a member of a group set aside as authentic).
     #[serde(skip)]
     pub looks_authentic: bool,
-    /// Why, in one word, for the summary: `in_network`, `creation_wave`, `authentic_group`,
-    /// `acts_alone`, `too_few_posts`, `not_in_input`.
+    /// Why, in one word, for the summary.
     #[serde(skip)]
-    pub basis: &'static str,
+    pub basis: Basis,
 }
 
 /// Options of the assessment.
@@ -229,7 +259,7 @@ pub fn assess(entries: &[String], run: &Run, opts: &AssessOptions) -> Vec<Assess
                     network_id: String::new(),
                     reasons: "not in the run's input".into(),
                     looks_authentic: false,
-                    basis: "not_in_input",
+                    basis: Basis::NotInInput,
                 };
             };
             let score = a.inauthenticity_score.map(|s| format!("inauthenticity score {s:.2}"));
@@ -252,7 +282,7 @@ pub fn assess(entries: &[String], run: &Run, opts: &AssessOptions) -> Vec<Assess
                     network_id: a.network_id.clone(),
                     reasons: r.join("; "),
                     looks_authentic: false,
-                    basis: "in_network",
+                    basis: Basis::InNetwork,
                 };
             }
             if let Some((group, why)) = run.dismissed.get(&a.account_id) {
@@ -265,7 +295,7 @@ pub fn assess(entries: &[String], run: &Run, opts: &AssessOptions) -> Vec<Assess
                     network_id: String::new(),
                     reasons: r.join("; "),
                     looks_authentic: true,
-                    basis: "authentic_group",
+                    basis: Basis::AuthenticGroup,
                 };
             }
             // Created in the same batch as a network's accounts, and made like them: that is
@@ -285,7 +315,7 @@ pub fn assess(entries: &[String], run: &Run, opts: &AssessOptions) -> Vec<Assess
                         network_id: network.clone(),
                         reasons: r.join("; "),
                         looks_authentic: false,
-                        basis: "creation_wave",
+                        basis: Basis::CreationWave,
                     };
                 }
             }
@@ -296,7 +326,7 @@ pub fn assess(entries: &[String], run: &Run, opts: &AssessOptions) -> Vec<Assess
                     network_id: String::new(),
                     reasons: format!("only {} posts in the run's input (fewer than {})", a.posts, opts.min_posts),
                     looks_authentic: false,
-                    basis: "too_few_posts",
+                    basis: Basis::TooFewPosts,
                 };
             }
             let mut r = vec![format!("{} posts, no coordination beyond chance with any network", a.posts)];
@@ -307,7 +337,7 @@ pub fn assess(entries: &[String], run: &Run, opts: &AssessOptions) -> Vec<Assess
                 network_id: String::new(),
                 reasons: r.join("; "),
                 looks_authentic: a.inauthenticity_score.is_some_and(|s| s < opts.authentic_below),
-                basis: "acts_alone",
+                basis: Basis::ActsAlone,
             }
         })
         .collect()
@@ -331,7 +361,7 @@ pub struct Summary {
 pub fn summary(rows: &[Assessment]) -> Summary {
     let mut s = Summary { listed: rows.len(), ..Default::default() };
     for r in rows {
-        *s.why.entry(format!("{}/{}", r.verdict.name(), r.basis)).or_default() += 1;
+        *s.why.entry(format!("{}/{}", r.verdict.name(), r.basis.name())).or_default() += 1;
         match r.verdict {
             Verdict::Coordinated => {
                 s.coordinated += 1;

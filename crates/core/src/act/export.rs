@@ -17,10 +17,29 @@ use std::path::Path;
 
 pub use crate::units::PLATFORM_DOMAINS;
 
+/// What a published indicator is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndicatorType {
+    Account,
+    Domain,
+    Url,
+}
+
+impl IndicatorType {
+    pub fn name(self) -> &'static str {
+        match self {
+            IndicatorType::Account => "account",
+            IndicatorType::Domain => "domain",
+            IndicatorType::Url => "url",
+        }
+    }
+}
+
 /// One row of `indicators.csv` in the platforms' shape.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct IndicatorRow {
-    pub indicator_type: &'static str,
+    pub indicator_type: IndicatorType,
     pub indicator_value: String,
     pub comment: String,
     /// Date stamp (`YYYY-MM-DD`): the network's last post, so exports are reproducible.
@@ -70,9 +89,9 @@ pub fn indicators(
     let ds: Vec<String> =
         last.iter().map(|&t| if t == i64::MIN { String::new() } else { crate::ingest::parse::format_day(t) }).collect();
     let mut rows = Vec::new();
-    for (kind, map) in [("domain", &domain_accounts), ("url", &url_accounts)] {
+    for (kind, map) in [(IndicatorType::Domain, &domain_accounts), (IndicatorType::Url, &url_accounts)] {
         for (value, accounts) in map {
-            if kind == "domain" && PLATFORM_DOMAINS.contains(&value.as_str()) {
+            if kind == IndicatorType::Domain && PLATFORM_DOMAINS.contains(&value.as_str()) {
                 continue;
             }
             let mut per: BTreeMap<u32, usize> = BTreeMap::new();
@@ -103,7 +122,7 @@ pub fn indicators(
         if let Some(n) = n {
             let handle = data.strings.opt(data.accounts.screen_name[a]).unwrap_or("");
             rows.push(IndicatorRow {
-                indicator_type: "account",
+                indicator_type: IndicatorType::Account,
                 indicator_value: data.accounts.key.get(a as u32).to_string(),
                 comment: format!("network {}; screen name {handle}", names[*n as usize]),
                 ds: ds[*n as usize].clone(),
@@ -120,12 +139,17 @@ pub fn write_indicators(path: &Path, rows: &[IndicatorRow]) -> std::io::Result<(
     let mut w = csv::Writer::from_path(path)?;
     w.write_record(["indicator_type", "indicator_value", "comment", "ds"])?;
     for r in rows {
-        let value = if r.indicator_type == "account" {
+        let value = if r.indicator_type == IndicatorType::Account {
             crate::run::output::neutralise_id(&r.indicator_value)
         } else {
             crate::run::output::neutralise(&r.indicator_value)
         };
-        w.write_record([r.indicator_type, value.as_ref(), crate::run::output::neutralise(&r.comment).as_ref(), &r.ds])?;
+        w.write_record([
+            r.indicator_type.name(),
+            value.as_ref(),
+            crate::run::output::neutralise(&r.comment).as_ref(),
+            &r.ds,
+        ])?;
     }
     w.flush()
 }
@@ -161,7 +185,7 @@ mod tests {
             network_of[d.accounts.lookup(k).unwrap() as usize] = Some(0);
         }
         let rows = indicators(&d, &network_of, &["N1".to_string()], &IndicatorOptions::default());
-        let v: Vec<(&str, &str)> = rows.iter().map(|r| (r.indicator_type, r.indicator_value.as_str())).collect();
+        let v: Vec<(&str, &str)> = rows.iter().map(|r| (r.indicator_type.name(), r.indicator_value.as_str())).collect();
         assert!(v.contains(&("domain", "truthnews.example")), "{v:?}");
         assert!(v.contains(&("url", "truthnews.example/a")), "{v:?}");
         assert!(!v.iter().any(|(_, x)| x.contains("youtube")), "{v:?}");
