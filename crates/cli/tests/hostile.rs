@@ -284,3 +284,20 @@ fn explain_output_is_terminal_safe_and_causes_are_said_once() {
     let cause = e.rsplit(": ").next().unwrap().trim();
     assert_eq!(e.matches(cause).count(), 1, "{e}");
 }
+
+/// The same rows repeated (a file concatenated with itself, over and over) are stored once:
+/// memory follows the distinct posts, and the repeats are reported.
+#[test]
+fn repeated_rows_are_stored_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("repeated.csv");
+    let mut text = String::from(TWEETS_HEADER);
+    for _ in 0..2000 {
+        for p in 0..5 {
+            text.push_str(&format!("{},42,a,5,2020-01-01 00:0{p},hello {p}\n", 1000 + p));
+        }
+    }
+    std::fs::write(&path, text).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&ok(&cibscan(&["ingest", s(&path), "--json"]))).unwrap();
+    assert_eq!((v["posts"].as_u64(), v["duplicate_posts"].as_u64()), (Some(5), Some(9995)), "{v}");
+}

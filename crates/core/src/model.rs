@@ -337,6 +337,11 @@ pub struct Posts {
     /// Sparse: (post row, latitude, longitude) for the few geotagged posts.
     pub geo: Vec<(u32, f32, f32)>,
     pub flags: Vec<u8>,
+    /// While a reader fills the columns: the ids seen, so that a post given again is not
+    /// stored twice (a file of repeated rows must not grow memory). `None` otherwise.
+    seen_ids: Option<hashbrown::HashSet<u64>>,
+    /// Posts not stored because their id had been seen.
+    skipped_duplicates: u64,
 }
 
 impl Posts {
@@ -368,6 +373,17 @@ impl Posts {
     }
     pub fn is_empty(&self) -> bool {
         self.id.is_empty()
+    }
+
+    /// From now on, a post whose id was pushed before is not stored again (and counted).
+    pub fn track_ids(&mut self) {
+        self.seen_ids = Some(self.id.iter().copied().collect());
+    }
+
+    /// Stops [`Posts::track_ids`]; returns how many posts it kept out.
+    pub fn untrack_ids(&mut self) -> u64 {
+        self.seen_ids = None;
+        std::mem::take(&mut self.skipped_duplicates)
     }
 
     /// Keeps the rows `keep` marks, in order.
@@ -598,6 +614,12 @@ impl Dataset {
 
     /// Appends a post by the account `author`.
     pub fn push_post(&mut self, author: AccountIdx, r: &PostRecord<'_>) {
+        if let Some(seen) = &mut self.posts.seen_ids {
+            if !seen.insert(r.id) {
+                self.posts.skipped_duplicates += 1;
+                return;
+            }
+        }
         let row = self.posts.len() as u32;
         let ref_account = r.ref_account.map_or(NO_ACCOUNT, |k| self.accounts.intern(k));
         let reply_account = r.reply_account.map_or(NO_ACCOUNT, |k| self.accounts.intern(k));

@@ -532,6 +532,8 @@ fn format_name(f: InputFormat) -> &'static str {
 struct FilePart {
     stats: FileStats,
     data: Dataset,
+    /// Posts of the file whose id the file gave before (not stored).
+    duplicates: u64,
 }
 
 fn read_one(path: &Path, ctx: &Ctx<'_>, forced: InputFormat) -> Result<FilePart, IngestError> {
@@ -553,9 +555,15 @@ fn read_one(path: &Path, ctx: &Ctx<'_>, forced: InputFormat) -> Result<FilePart,
                 detail: "not a Parquet file (no PAR1 magic)".into(),
             });
         }
+        data.posts.track_ids();
         read_text(path, input, ctx, forced, &mut data)?
     };
-    Ok(FilePart { stats: FileStats { path: path.to_path_buf(), kind, records: counts.0, skipped: counts.1 }, data })
+    let duplicates = data.posts.untrack_ids();
+    Ok(FilePart {
+        stats: FileStats { path: path.to_path_buf(), kind, records: counts.0, skipped: counts.1 },
+        data,
+        duplicates,
+    })
 }
 
 /// Reads a decompressed text input (CSV or JSON lines) of any detected kind.
@@ -601,12 +609,13 @@ pub fn ingest_bytes(label: &str, bytes: &[u8], opts: &IngestOptions) -> Result<(
     let input = BufReader::new(Bounded::new(cursor));
     let path = Path::new(label);
     let mut data = Dataset::new();
+    data.posts.track_ids();
     let (kind, (records, skipped)) = read_text(path, input, &ctx, opts.format, &mut data)?;
     let stats = IngestStats {
         files: vec![FileStats { path: path.to_path_buf(), kind, records, skipped }],
         bytes: bytes.len() as u64,
         skipped: ctx.skipped.into_inner().unwrap_or_else(|e| e.into_inner()),
-        duplicate_posts: data.posts.dedupe_ids(),
+        duplicate_posts: data.posts.untrack_ids(),
         warnings: ctx.warnings.into_inner().unwrap_or_else(|e| e.into_inner()),
     };
     Ok((data, stats))
@@ -648,8 +657,9 @@ pub fn ingest(
             data.append(&part.data, part.stats.kind.is_profile_file());
         }
     }
+    let within_files: u64 = parts.iter().map(|p| p.duplicates).sum();
     stats.files = parts.into_iter().map(|p| p.stats).collect();
-    stats.duplicate_posts = data.posts.dedupe_ids();
+    stats.duplicate_posts = within_files + data.posts.dedupe_ids();
     data.shrink_to_fit();
     stats.skipped = ctx.skipped.into_inner().unwrap_or_else(|e| e.into_inner());
     stats.warnings = ctx.warnings.into_inner().unwrap_or_else(|e| e.into_inner());
