@@ -79,6 +79,7 @@ fn detect_writes_the_output_contract_deterministically() {
             "breakout",
             "bursts",
             "dormant_periods",
+            "ramps",
             "narratives",
             "links",
             "timezone",
@@ -194,7 +195,7 @@ fn quality_floor_at_three_seeds() {
         assert!(e["role_accuracy"].as_f64().unwrap() >= 0.9, "seed {seed}: roles {}", e["role_accuracy"]);
         // The spamouflage-like network's planted time line (default scenario): dormant
         // 2019-11-25…2020-01-19, re-emerging 2020-01-20, a spike 2020-03-09…22, posting in
-        // UTC+8 office hours; each found within ±3 days.
+        // UTC+8 office hours.
         let nets: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(run.join("networks.json")).unwrap()).unwrap();
         let op = nets
@@ -215,16 +216,28 @@ fn quality_floor_at_three_seeds() {
             "seed {seed}: {}",
             op["bursts"]
         );
+        // Dormant with a residual trickle (3 % of the level): found with at least 80 %
+        // overlap (intersection over union) and the re-emergence within 3 days.
+        let (ts, te) = (day_number("2019-11-25"), day_number("2020-01-19"));
+        let overlap = |d: &serde_json::Value| {
+            let (s, e) = (day_number(d["start"].as_str().unwrap()), day_number(d["end"].as_str().unwrap()));
+            let inter = (e.min(te) - s.max(ts) + 1).max(0) as f64;
+            inter / ((e.max(te) - s.min(ts) + 1) as f64)
+        };
         assert!(
-            op["dormant_periods"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|d| near(&d["start"], "2019-11-25") && near(&d["end"], "2020-01-19")),
+            op["dormant_periods"].as_array().unwrap().iter().any(|d| overlap(d) >= 0.8),
             "seed {seed}: {}",
             op["dormant_periods"]
         );
         assert!(op["reemergence"].as_array().unwrap().iter().any(|d| near(d, "2020-01-20")), "seed {seed}");
+        // The planted ramp (x1 to x2 from 2020-01-20 to 2020-03-08): onset within 7 days.
+        assert!(
+            op["ramps"].as_array().unwrap().iter().any(|r| {
+                r["onset"].as_str().is_some_and(|o| (day_number(o) - day_number("2020-01-20")).abs() <= 7)
+            }),
+            "seed {seed}: {}",
+            op["ramps"]
+        );
         // An echo chamber, not breaking out of its own community.
         assert!(op["traction"]["internal_engagement_share"].as_f64().unwrap() >= 0.9, "seed {seed}");
         assert!(op["breakout"]["category"].as_u64().unwrap() <= 2, "seed {seed}: {}", op["breakout"]);

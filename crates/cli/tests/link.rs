@@ -44,6 +44,7 @@ fn the_operation_links_to_its_own_earlier_takedown_and_not_to_an_unrelated_one()
         }
     };
     let by_detect = read();
+    let bytes_by_detect = std::fs::read(run.join("networks.json")).unwrap();
     check(&by_detect);
 
     // `cibscan link` on the same run gives the same links.
@@ -59,6 +60,8 @@ fn the_operation_links_to_its_own_earlier_takedown_and_not_to_an_unrelated_one()
     let by_link = read();
     check(&by_link);
     assert_eq!(by_link, by_detect);
+    // Read back and written again, every number is exact (no float drifts by an ulp).
+    assert_eq!(std::fs::read(run.join("networks.json")).unwrap(), bytes_by_detect);
 
     // A run detected without priors and linked afterwards has the report of one detected
     // with them: `link` redraws report.html, and the run still opens (hashes updated).

@@ -204,7 +204,10 @@ pub fn characterise(
     let days: Vec<usize> = networks.iter().map(|n| n.timeline.daily.len()).collect();
     lap("time");
     let narratives = narratives::narratives(data, &posts_of, &first_day, &days, &opts.narratives);
-    for (net, n) in networks.iter_mut().zip(narratives) {
+    for (net, mut n) in networks.iter_mut().zip(narratives) {
+        for narrative in &mut n {
+            narrative.ramps = timeline::series_ramps(&narrative.daily, &net.timeline, &opts.timeline);
+        }
         net.narratives = n;
     }
     drop(posts_of);

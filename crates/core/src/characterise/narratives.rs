@@ -42,6 +42,9 @@ pub struct Narrative {
     pub last: String,
     /// Posts per day from the network's `first_day` (same length as the network's `daily`).
     pub daily: Vec<u64>,
+    /// Sustained rises of the narrative (onset dates), as for the whole network.
+    #[serde(default)]
+    pub ramps: Vec<crate::characterise::timeline::Ramp>,
 }
 
 /// Parameters of the narrative analysis (the `[narratives]` section of the configuration
@@ -342,6 +345,7 @@ fn network_narratives(
                 first: crate::characterise::timeline::day_string(lo.div_euclid(MS_PER_DAY)),
                 last: crate::characterise::timeline::day_string(hi.div_euclid(MS_PER_DAY)),
                 daily,
+                ramps: Vec::new(),
             }
         })
         .collect();

@@ -10,8 +10,12 @@
 //!   network's median day, are burst days. Burst days
 //!   closer than `merge_gap_days` are one burst (a weekend inside a campaign does not split
 //!   it).
-//! - **Dormant periods** are runs of at least `min_dormant_days` days without a post between
-//!   the first and last post; the day after one is a re-emergence.
+//! - **Dormant periods** are stretches of change-point segments (Bayesian blocks on the
+//!   dispersion-scaled daily counts) whose rate is at most `dormant_share` of the network's
+//!   own level, between activity and at least `min_dormant_days` long: a residual trickle
+//!   of posts is still dormancy. The day after one is a re-emergence.
+//! - **Ramps** are sustained rises: stretches of gently rising segments along which a line
+//!   through the weekly totals climbs at least `min_ramp_rise`-fold (docs/METHODS.md).
 //! - **Time zone**: the UTC offset (whole hours, −12…+14) that puts the largest share of
 //!   posts in local office hours, Monday to Friday 09:00–18:00. State operations post in
 //!   their operators' working hours (the 2020 PRC network in Beijing's); ordinary crowds
@@ -33,11 +37,27 @@ pub struct TimelineOptions {
     pub baseline_days: i64,
     pub merge_gap_days: i64,
     pub min_dormant_days: i64,
+    /// A stretch whose rate is at most this share of the network's own level is dormant,
+    /// however much residual activity it holds.
+    pub dormant_share: f64,
+    /// Fewest days a ramp spans.
+    pub min_ramp_days: i64,
+    /// A ramp ends at least this many times the rate it began at.
+    pub min_ramp_rise: f64,
 }
 
 impl Default for TimelineOptions {
     fn default() -> Self {
-        TimelineOptions { alpha: 0.01, min_ratio: 2.0, baseline_days: 28, merge_gap_days: 3, min_dormant_days: 14 }
+        TimelineOptions {
+            alpha: 0.01,
+            min_ratio: 2.0,
+            baseline_days: 28,
+            merge_gap_days: 3,
+            min_dormant_days: 14,
+            dormant_share: 0.1,
+            min_ramp_days: 14,
+            min_ramp_rise: 1.5,
+        }
     }
 }
 
@@ -53,7 +73,19 @@ pub struct Burst {
     pub peak: String,
 }
 
-/// A period without posts (PRODUCT.md §4 `dormant_periods`).
+/// A sustained rise of activity: consecutive segments of rising rate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ramp {
+    /// First day of the rise.
+    pub onset: String,
+    /// Last day of the highest segment.
+    pub end: String,
+    /// Posts per day in the first and the last segment.
+    pub from_per_day: f64,
+    pub to_per_day: f64,
+}
+
+/// A period with no or only residual activity (PRODUCT.md §4 `dormant_periods`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dormancy {
     pub start: String,
@@ -81,6 +113,9 @@ pub struct Timeline {
     pub dormant_periods: Vec<Dormancy>,
     /// Days on which the network posted again after a dormant period.
     pub reemergence: Vec<String>,
+    /// Sustained rises of activity, with their onset.
+    #[serde(default)]
+    pub ramps: Vec<Ramp>,
     /// Posts per UTC hour of the week: index `24 * weekday + hour`, Monday 0.
     pub hour_of_week: Vec<u64>,
     pub timezone: Option<TimeZoneFit>,
@@ -119,6 +154,7 @@ pub fn timeline(times: &[i64], opts: &TimelineOptions) -> Timeline {
             bursts: Vec::new(),
             dormant_periods: Vec::new(),
             reemergence: Vec::new(),
+            ramps: Vec::new(),
             hour_of_week,
             timezone: None,
         };
@@ -129,31 +165,57 @@ pub fn timeline(times: &[i64], opts: &TimelineOptions) -> Timeline {
         daily[(t.div_euclid(MS_PER_DAY) - first) as usize] += 1;
     }
 
-    // Dormant periods: long runs of empty days.
+    // Dormant periods: stretches of change-point segments whose rate is far below the
+    // network's own level (a residual trickle of camouflage posts is still dormancy).
+    let segments = segments(&daily);
+    let level = level(&daily);
+    let low = |seg: &Segment| seg.rate <= opts.dormant_share * level;
     let mut dormant = vec![false; daily.len()];
     let mut dormant_periods = Vec::new();
     let mut reemergence = Vec::new();
-    let mut i = 0;
-    while i < daily.len() {
-        if daily[i] > 0 {
-            i += 1;
+    let mut low_runs: Vec<(usize, usize)> = Vec::new();
+    let mut k = 0;
+    while k < segments.len() {
+        if !low(&segments[k]) {
+            k += 1;
             continue;
         }
-        let start = i;
-        while i < daily.len() && daily[i] == 0 {
-            i += 1;
+        let first_low = k;
+        while k < segments.len() && low(&segments[k]) {
+            k += 1;
         }
-        let days = (i - start) as i64;
-        if days >= opts.min_dormant_days {
-            dormant[start..i].iter_mut().for_each(|d| *d = true);
-            dormant_periods.push(Dormancy {
-                start: day_string(first + start as i64),
-                end: day_string(first + i as i64 - 1),
-                days,
-            });
-            reemergence.push(day_string(first + i as i64));
+        // A gap between activity: not the series' first or last stretch.
+        if first_low == 0 || k == segments.len() {
+            continue;
+        }
+        low_runs.push((segments[first_low].start, segments[k - 1].end));
+    }
+    // A blip of a few days (at most `merge_gap_days`) does not end a dormancy.
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in low_runs {
+        match merged.last_mut() {
+            Some(last)
+                if (start - last.1) as i64 <= opts.merge_gap_days
+                    && daily[last.1..start].iter().sum::<u64>() as f64 <= level * (start - last.1) as f64 =>
+            {
+                last.1 = end
+            }
+            _ => merged.push((start, end)),
         }
     }
+    for (start, end) in merged {
+        let days = (end - start) as i64;
+        if days >= opts.min_dormant_days {
+            dormant[start..end].iter_mut().for_each(|d| *d = true);
+            dormant_periods.push(Dormancy {
+                start: day_string(first + start as i64),
+                end: day_string(first + end as i64 - 1),
+                days,
+            });
+            reemergence.push(day_string(first + end as i64));
+        }
+    }
+    let ramps = ramps(&daily, &segments, &dormant, first, opts);
 
     // Bursts against the surrounding median (dormant days excluded).
     let active: Vec<usize> = (0..daily.len()).filter(|&d| !dormant[d]).collect();
@@ -261,8 +323,209 @@ pub fn timeline(times: &[i64], opts: &TimelineOptions) -> Timeline {
         bursts,
         dormant_periods,
         reemergence,
+        ramps,
         hour_of_week,
     }
+}
+
+/// A stretch of days `start..end` with one rate (posts per day).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Segment {
+    start: usize,
+    end: usize,
+    rate: f64,
+}
+
+/// The network's own level: the 75th percentile of its daily counts (robust to a long
+/// dormancy, which fills the lower half), or the mean day when most days are empty.
+fn level(daily: &[u64]) -> f64 {
+    let mut v = daily.to_vec();
+    v.sort_unstable();
+    let p75 = v.get(v.len() * 3 / 4).copied().unwrap_or(0) as f64;
+    p75.max(v.iter().sum::<u64>() as f64 / v.len().max(1) as f64)
+}
+
+/// Change points of a daily series: Bayesian blocks (Scargle et al. 2013, binned Poisson
+/// data) on the counts scaled by their robust dispersion (quasi-Poisson: posts come in
+/// clumps, and unscaled counts would split every noisy day into its own segment). Exact
+/// dynamic programme, O(days²); a series of over 20,000 days is one segment per run of equal
+/// emptiness (zero runs), which a platform slice never needs.
+fn segments(daily: &[u64]) -> Vec<Segment> {
+    let n = daily.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    if n > 20_000 {
+        let mut out: Vec<Segment> = Vec::new();
+        for (d, &c) in daily.iter().enumerate() {
+            match out.last_mut() {
+                Some(s) if (s.rate == 0.0) == (c == 0) => s.end = d + 1,
+                _ => out.push(Segment { start: d, end: d + 1, rate: c as f64 }),
+            }
+        }
+        for s in &mut out {
+            s.rate = daily[s.start..s.end].iter().sum::<u64>() as f64 / (s.end - s.start) as f64;
+        }
+        return out;
+    }
+    // Dispersion: median squared deviation from the ±3-day median, over the median of χ²₁.
+    let mut resid: Vec<f64> = (0..n)
+        .filter_map(|d| {
+            let mut w: Vec<u64> = daily[d.saturating_sub(3)..(d + 4).min(n)].to_vec();
+            w.sort_unstable();
+            let m = w[w.len() / 2] as f64;
+            (m > 0.0).then(|| (daily[d] as f64 - m).powi(2) / m)
+        })
+        .collect();
+    resid.sort_by(f64::total_cmp);
+    let dispersion = resid.get(resid.len() / 2).map_or(1.0, |m| (m / 0.455).max(1.0));
+    let counts: Vec<f64> = daily.iter().map(|&c| c as f64 / dispersion).collect();
+    let mut cum = vec![0.0; n + 1];
+    for d in 0..n {
+        cum[d + 1] = cum[d] + counts[d];
+    }
+    let prior = 4.0 - (73.53 * 0.05 * (n as f64).powf(-0.478)).ln();
+    let fitness = |s: usize, e: usize| {
+        let c = cum[e] - cum[s];
+        if c > 0.0 {
+            c * (c.ln() - ((e - s) as f64).ln())
+        } else {
+            0.0
+        }
+    };
+    let mut best = vec![0.0f64; n + 1];
+    let mut last = vec![0usize; n + 1];
+    for e in 1..=n {
+        let (mut b, mut arg) = (f64::NEG_INFINITY, 0);
+        for (s, &before) in best[..e].iter().enumerate() {
+            let v = before + fitness(s, e) - prior;
+            if v > b {
+                (b, arg) = (v, s);
+            }
+        }
+        best[e] = b;
+        last[e] = arg;
+    }
+    let mut cuts = Vec::new();
+    let mut e = n;
+    while e > 0 {
+        cuts.push((last[e], e));
+        e = last[e];
+    }
+    cuts.reverse();
+    cuts.into_iter()
+        .map(|(s, e)| Segment { start: s, end: e, rate: daily[s..e].iter().sum::<u64>() as f64 / (e - s) as f64 })
+        .collect()
+}
+
+/// Ramps: a stretch of change-point segments (dormancy excluded), each a little busier than
+/// the one before, along which a least-squares line through the weekly totals climbs at
+/// least `min_ramp_rise`-fold over at least `min_ramp_days`, with a slope over 2.5
+/// standard errors. A change-point segment is flat by construction, so a steady climb hides
+/// inside one or a few; the line finds it, and its onset is the stretch's first day.
+fn ramps(daily: &[u64], segments: &[Segment], dormant: &[bool], first: i64, opts: &TimelineOptions) -> Vec<Ramp> {
+    let ramp = |start: usize, end: usize, from: f64, to: f64| Ramp {
+        onset: day_string(first + start as i64),
+        end: day_string(first + end as i64 - 1),
+        from_per_day: (from * 10.0).round() / 10.0,
+        to_per_day: (to * 10.0).round() / 10.0,
+    };
+    // Segments cut at dormant days (a narrative's segments need not end where the network's
+    // dormancy does): a ramp never spans a dormant period.
+    let mut pieces: Vec<Segment> = Vec::new();
+    for seg in segments {
+        let mut d = seg.start;
+        while d < seg.end {
+            if dormant[d] {
+                d += 1;
+                continue;
+            }
+            let start = d;
+            while d < seg.end && !dormant[d] {
+                d += 1;
+            }
+            let rate = daily[start..d].iter().sum::<u64>() as f64 / (d - start) as f64;
+            pieces.push(Segment { start, end: d, rate });
+        }
+    }
+    let active: Vec<&Segment> = pieces.iter().filter(|s| s.rate > 0.0).collect();
+    // From each piece, the contiguous pieces after it that rise gently (never a jump of
+    // `min_ratio` or more, which is a burst's onset, not a ramp): the longest such run whose
+    // line rises enough is a ramp starting at that piece.
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < active.len() {
+        let mut j = k;
+        while j + 1 < active.len()
+            // Next to each other, or across a few empty days (a weekend) and never across
+            // dormancy.
+            && active[j + 1].start - active[j].end <= opts.merge_gap_days.max(0) as usize
+            && !dormant[active[j].end..active[j + 1].start].iter().any(|&d| d)
+            && active[j + 1].rate > active[j].rate
+            && active[j + 1].rate < opts.min_ratio * active[j].rate
+        {
+            j += 1;
+        }
+        let found = (k..=j)
+            .rev()
+            .find_map(|e| rising_line(&daily[active[k].start..active[e].end], opts).map(|(from, to)| (e, from, to)));
+        match found {
+            Some((e, from, to)) => {
+                out.push(ramp(active[k].start, active[e].end, from, to));
+                k = e + 1;
+            }
+            None => k += 1,
+        }
+    }
+    out
+}
+
+/// The start and end (posts per day) of a least-squares line through the weekly totals of
+/// `days` (whole weeks: operations keep office weeks, and a weekday cycle would drown a
+/// daily trend) when it rises enough and significantly (see [`ramps`]).
+fn rising_line(days: &[u64], opts: &TimelineOptions) -> Option<(f64, f64)> {
+    let weeks: Vec<f64> = days.chunks_exact(7).map(|w| w.iter().sum::<u64>() as f64).collect();
+    let n = weeks.len();
+    if (days.len() as i64) < opts.min_ramp_days || n < 3 {
+        return None;
+    }
+    let nf = n as f64;
+    let mean_t = (nf - 1.0) / 2.0;
+    let mean_y = weeks.iter().sum::<f64>() / nf;
+    let (mut sxy, mut sxx) = (0.0, 0.0);
+    for (t, &y) in weeks.iter().enumerate() {
+        sxy += (t as f64 - mean_t) * (y - mean_y);
+        sxx += (t as f64 - mean_t).powi(2);
+    }
+    let slope = sxy / sxx;
+    let intercept = mean_y - slope * mean_t;
+    let resid: f64 = weeks.iter().enumerate().map(|(t, &y)| (y - intercept - slope * t as f64).powi(2)).sum();
+    // Three weeks leave one degree of freedom; a perfect line has no residual at all.
+    let se = if n > 2 { (resid / (nf - 2.0) / sxx).sqrt() } else { f64::INFINITY };
+    let (from, to) = (intercept / 7.0, (intercept + slope * (nf - 1.0)) / 7.0);
+    (slope > 2.5 * se && from > 0.0 && to >= opts.min_ramp_rise * from).then_some((from, to))
+}
+
+/// Ramps of another daily series over the same days as `timeline` (a narrative's): the
+/// network's dormant periods are not part of any ramp.
+pub fn series_ramps(daily: &[u64], timeline: &Timeline, opts: &TimelineOptions) -> Vec<Ramp> {
+    let Some(first) = timeline.first_day.as_deref().and_then(parse_day) else { return Vec::new() };
+    let mut dormant = vec![false; daily.len()];
+    for d in &timeline.dormant_periods {
+        if let (Some(s), Some(e)) = (parse_day(&d.start), parse_day(&d.end)) {
+            for day in s.max(first)..=e {
+                if let Some(x) = usize::try_from(day - first).ok().and_then(|i| dormant.get_mut(i)) {
+                    *x = true;
+                }
+            }
+        }
+    }
+    ramps(daily, &segments(daily), &dormant, first, opts)
+}
+
+/// Days since 1970-01-01 of `YYYY-MM-DD`.
+fn parse_day(s: &str) -> Option<i64> {
+    crate::ingest::parse::parse_time(s).ok().map(|ms| ms.div_euclid(MS_PER_DAY))
 }
 
 /// The offset that puts the most posts in local office hours.
@@ -308,6 +571,55 @@ mod tests {
         let tl = timeline(&[t, i64::MAX, i64::MIN, t + MS_PER_DAY], &Default::default());
         assert_eq!(tl.daily, [1, 1]);
         assert_eq!(day_string(i64::MAX), "");
+    }
+
+    /// An office-hours operation: `rate(d)` posts on each weekday `d` (deterministic noise).
+    fn office_series(days: i64, rate: impl Fn(i64) -> f64) -> Vec<i64> {
+        let mut times = Vec::new();
+        for d in 0..days {
+            let day = MONDAY + d;
+            if weekday(day) >= 5 {
+                continue;
+            }
+            let wobble = 1.0 + 0.2 * ((d * 7919) % 11) as f64 / 10.0 - 0.1;
+            let n = (rate(d) * wobble).round() as i64;
+            for k in 0..n {
+                times.push(at(day, 1 + (k % 9)));
+            }
+        }
+        times
+    }
+
+    #[test]
+    fn dormancy_with_a_residual_trickle_and_a_ramp_are_found() {
+        // 40/day; days 60-115 a trickle of 1/day (dormant, not silent); from day 116 a rise
+        // from 40 to 100/day over 7 weeks; then 40/day again.
+        let times = office_series(260, |d| match d {
+            60..=115 => 1.0,
+            116..=164 => 40.0 + 60.0 * (d - 116) as f64 / 48.0,
+            _ => 40.0,
+        });
+        let tl = timeline(&times, &Default::default());
+        let day = |d: i64| day_string(MONDAY + d);
+        assert_eq!(tl.dormant_periods.len(), 1, "{:?}", tl.dormant_periods);
+        let dp = &tl.dormant_periods[0];
+        // Within a weekend of the truth (the trickle starts and ends on weekdays).
+        assert!(dp.start.as_str() >= day(57).as_str() && dp.start.as_str() <= day(60).as_str(), "{dp:?}");
+        assert!(dp.end.as_str() >= day(115).as_str() && dp.end.as_str() <= day(118).as_str(), "{dp:?}");
+        assert_eq!(tl.reemergence.len(), 1);
+        assert!(
+            tl.ramps.iter().any(|r| r.onset.as_str() >= day(113).as_str() && r.onset.as_str() <= day(123).as_str()),
+            "{:?}",
+            tl.ramps
+        );
+        // Steady activity has neither.
+        let flat = timeline(&office_series(260, |_| 40.0), &Default::default());
+        assert!(
+            flat.dormant_periods.is_empty() && flat.ramps.is_empty(),
+            "{:?} {:?}",
+            flat.dormant_periods,
+            flat.ramps
+        );
     }
 
     #[test]
@@ -365,9 +677,21 @@ mod tests {
             proptest::prop_assert_eq!(t.daily.iter().sum::<u64>(), times.len() as u64);
             proptest::prop_assert_eq!(t.hour_of_week.iter().sum::<u64>(), times.len() as u64);
             let first = MONDAY + days.iter().map(|d| d.0).min().unwrap();
-            for p in &t.dormant_periods {
+            // Dormant periods lie strictly inside the series, in order, long enough, each
+            // followed by its re-emergence; a quiet period, not a busy one.
+            proptest::prop_assert_eq!(t.dormant_periods.len(), t.reemergence.len());
+            let mut prev_end = String::new();
+            for (p, re) in t.dormant_periods.iter().zip(&t.reemergence) {
                 let start = (0..t.daily.len()).find(|&i| day_string(first + i as i64) == p.start).unwrap();
-                proptest::prop_assert!(t.daily[start..start + p.days as usize].iter().all(|&c| c == 0));
+                let end = start + p.days as usize;
+                proptest::prop_assert!(start > 0 && end < t.daily.len() && p.days >= 14 && p.start > prev_end);
+                proptest::prop_assert_eq!(re, &day_string(first + end as i64));
+                let mean = t.daily[start..end].iter().sum::<u64>() as f64 / p.days as f64;
+                proptest::prop_assert!(mean <= level(&t.daily), "{mean} in {p:?}");
+                prev_end = p.end.clone();
+            }
+            for r in &t.ramps {
+                proptest::prop_assert!(r.onset < r.end && r.to_per_day >= 1.5 * r.from_per_day - 0.1);
             }
             let last = day_string(first + t.daily.len() as i64 - 1);
             for b in &t.bursts {

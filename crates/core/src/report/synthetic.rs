@@ -229,6 +229,7 @@ pub fn synthetic(accounts: usize, degree: usize, seed: u64, hostile: &[&str]) ->
                         first: timeline.first_day.clone().unwrap_or_default(),
                         last: timeline.first_day.clone().unwrap_or_default(),
                         daily,
+                        ramps: Vec::new(),
                     }
                 })
                 .collect()

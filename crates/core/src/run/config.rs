@@ -129,7 +129,14 @@ const KEY_DOCS: &[(&str, &str, &str)] = &[
         "A day's baseline is the median of the same weekday within this many days around it.",
     ),
     ("timeline", "merge_gap_days", "Burst days at most this far apart are one burst."),
-    ("timeline", "min_dormant_days", "Fewest silent days that make a dormant period."),
+    ("timeline", "min_dormant_days", "Fewest days that make a dormant period."),
+    (
+        "timeline",
+        "dormant_share",
+        "A stretch (change-point segment) at most this share of the network's level (its 75th-percentile day) is dormant, residual posts and all.",
+    ),
+    ("timeline", "min_ramp_days", "Fewest days a ramp (consecutive segments of rising activity) spans."),
+    ("timeline", "min_ramp_rise", "A ramp ends at least this many times busier than it began."),
     ("narratives", "top_features", "Distinctive features (terms, hashtags) considered per network."),
     ("narratives", "min_posts", "Fewest network posts a feature must occur in."),
     ("narratives", "min_z", "Smallest z-score of a distinctive feature against the rest of the data."),
@@ -267,6 +274,16 @@ impl DetectConfig {
             if !(1..=3650).contains(&v) {
                 return Err(invalid(key, v.to_string(), "must be between 1 and 3650 days"));
             }
+        }
+        if !(t.dormant_share > 0.0 && t.dormant_share < 1.0) {
+            return Err(invalid("timeline.dormant_share", t.dormant_share.to_string(), "must be between 0 and 1"));
+        }
+        if !(t.min_ramp_rise.is_finite() && t.min_ramp_rise >= 1.0 && (1..=3650).contains(&t.min_ramp_days)) {
+            return Err(invalid(
+                "timeline.min_ramp_rise / min_ramp_days",
+                format!("{} / {}", t.min_ramp_rise, t.min_ramp_days),
+                "must be >= 1 and 1..=3650 days",
+            ));
         }
         let nv = &self.narratives;
         if !(nv.min_z.is_finite() && nv.prior.is_finite() && nv.prior > 0.0) {

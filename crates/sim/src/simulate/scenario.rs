@@ -155,6 +155,8 @@ pub struct OperationConfig {
     pub exact_copy_share: f64,
     pub bursts: Vec<BurstConfig>,
     pub dormancy: Vec<PeriodConfig>,
+    /// Activity kept during dormancy, as a share of the normal level (a residual trickle).
+    pub dormancy_residual: f64,
 }
 
 /// A narrative of an operation; its texts come from the built-in template catalogue.
@@ -409,6 +411,7 @@ impl OperationConfig {
                 BurstConfig { start: "2020-03-09".into(), end: "2020-03-22".into(), multiplier: 5.0, ramp: false },
             ],
             dormancy: vec![PeriodConfig { start: "2019-11-25".into(), end: "2020-01-19".into() }],
+            dormancy_residual: 0.03,
         }
     }
 
@@ -456,6 +459,7 @@ impl OperationConfig {
                 ramp: false,
             }],
             dormancy: Vec::new(),
+            dormancy_residual: 0.0,
         }
     }
 
@@ -496,6 +500,7 @@ impl OperationConfig {
             exact_copy_share: 0.3,
             bursts: Vec::new(),
             dormancy: Vec::new(),
+            dormancy_residual: 0.0,
         }
     }
 }
@@ -871,6 +876,7 @@ fn validate_operation(what: &str, op: &OperationConfig, main: bool) -> Result<()
         }
         range(&format!("{what}.bursts.multiplier"), b.multiplier, 0.0, 1000.0)?;
     }
+    prob(&format!("{what}.dormancy_residual"), op.dormancy_residual)?;
     for d in &op.dormancy {
         let (s, e) =
             (date(&format!("{what}.dormancy.start"), &d.start)?, date(&format!("{what}.dormancy.end"), &d.end)?);
@@ -1009,6 +1015,7 @@ fn key_comment(section: &str, key: &str) -> String {
         ("operations", "exact_copy_share") => "share of core posts that copy a template exactly (the rest are small edits)",
         ("operations", "bursts") => "bursts of activity (none)",
         ("operations", "dormancy") => "dormant periods (none)",
+        ("operations", "dormancy_residual") => "activity kept during dormancy, as a share of the normal level",
         ("operations", "narratives") => "narratives (none)",
         ("operations.narratives", "name") => "narrative from the built-in catalogue",
         ("operations.narratives", "start") => "first day the narrative is pushed (empty: from the start)",

@@ -1252,7 +1252,8 @@ fn op_day_mult(rng: &mut Rng8, op: &OperationConfig, start_day: i64, end_day: i6
     (start_day..=end_day)
         .map(|d| {
             if dormant.iter().any(|(s, e)| d >= *s && d <= *e) {
-                return 0.0;
+                // A residual trickle (camouflage, a few stray posts), not silence.
+                return (op.dormancy_residual * lognormal(rng, 1.0, 0.25)) as f32;
             }
             let mut m: f64 = 1.0;
             for &(s, e, mult, ramp) in &bursts {
