@@ -448,6 +448,16 @@ fn network_section(
                 }
         );
     }
+    for r in tl.ramps.iter().take(3) {
+        let _ = write!(
+            out,
+            " Activity ramped up from {} ({:.0} to {:.0} posts a day by {}).",
+            E(&r.onset),
+            r.from_per_day,
+            r.to_per_day,
+            E(&r.end)
+        );
+    }
     if let Some(tz) = &tl.timezone {
         let _ = write!(
             out,
@@ -517,6 +527,29 @@ fn network_section(
             );
         }
         out.push_str("</tbody></table></div></div></details>");
+    }
+    // Sustained rises, of the network and of its narratives.
+    let narrative_ramps: Vec<(&str, &crate::characterise::timeline::Ramp)> =
+        net.narratives.iter().flat_map(|n| n.ramps.iter().map(move |r| (n.label.as_str(), r))).collect();
+    if !tl.ramps.is_empty() || !narrative_ramps.is_empty() {
+        let _ = write!(
+            out,
+            "<details><summary>{}</summary><table><thead><tr><th>Of</th><th>Onset</th><th>Until</th><th class=\"n\">Posts/day from</th><th class=\"n\">to</th></tr></thead><tbody>",
+            plural(tl.ramps.len() + narrative_ramps.len(), "ramp", "ramps")
+        );
+        let all = tl.ramps.iter().map(|r| ("the network", r)).chain(narrative_ramps.iter().copied());
+        for (of, r) in all {
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td><td class=\"n\">{:.1}</td><td class=\"n\">{:.1}</td></tr>",
+                E(&clip(of, 60)),
+                E(&r.onset),
+                E(&r.end),
+                r.from_per_day,
+                r.to_per_day
+            );
+        }
+        out.push_str("</tbody></table></details>");
     }
     out.push_str("</div>");
 

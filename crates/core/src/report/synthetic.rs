@@ -229,7 +229,13 @@ pub fn synthetic(accounts: usize, degree: usize, seed: u64, hostile: &[&str]) ->
                         first: timeline.first_day.clone().unwrap_or_default(),
                         last: timeline.first_day.clone().unwrap_or_default(),
                         daily,
-                        ramps: Vec::new(),
+                        // A ramp row carries the (hostile) narrative label into a table.
+                        ramps: vec![crate::characterise::timeline::Ramp {
+                            onset: timeline.first_day.clone().unwrap_or_default(),
+                            end: timeline.first_day.clone().unwrap_or_default(),
+                            from_per_day: 1.0,
+                            to_per_day: 3.0,
+                        }],
                     }
                 })
                 .collect()
