@@ -8,8 +8,10 @@
 //! to be one.
 //!
 //! `coordinated`: the account is in a network, or it was created on one of a network's
-//! creation-wave days and bears the same marks (inauthenticity score ≥ 0.5) though its
-//! posts (however few) co-acted with nobody. `not_coordinated`: enough posts (≥ 5) and neither; a
+//! creation-wave days and bears the same marks — two independent kinds of evidence: the
+//! creation day, and its other indicators (handle, profile, followers, automation,
+//! amplification; at least two measured) averaging ≥ 0.5 — though its posts (however few)
+//! co-acted with nobody. `not_coordinated`: enough posts (≥ 5) and neither; a
 //! member of a coordinated group the screen set aside as authentic (a newsroom, a fandom)
 //! is named with that group. `insufficient_data`: not in the run's input, or too few posts.
 
@@ -47,6 +49,9 @@ pub struct Run {
     networks: HashMap<String, (String, Vec<String>)>,
     /// Account id → creation day (`indicators.csv`).
     created: HashMap<String, String>,
+    /// Account id → mean of its indicators other than the creation batch (`indicators.csv`):
+    /// evidence independent of the creation day.
+    independent_score: HashMap<String, f64>,
     /// Creation-wave day → (network id, accounts of the network created that day).
     wave_days: HashMap<String, (String, u64)>,
 }
@@ -58,6 +63,15 @@ pub struct RunNetwork {
     pub verdict: String,
     pub indicators: Vec<String>,
     pub creation_waves: Vec<crate::characterise::screen::CreationWave>,
+}
+
+/// An account's creation day and indicators (a row of `indicators.csv`).
+#[derive(Debug, Clone, Default)]
+pub struct AccountCreation {
+    pub account_id: String,
+    pub created: Option<String>,
+    /// In the order of `Indicators::NAMES`.
+    pub indicators: Vec<Option<f64>>,
 }
 
 /// A set-aside group as the assessment sees it.
@@ -77,8 +91,11 @@ impl Run {
             indicators: n.screening.indicators,
             creation_waves: n.evidence.creation_waves,
         });
-        let created =
-            run.indicators()?.into_iter().filter_map(|r| Some((r.account_id, r.account_created?))).collect::<Vec<_>>();
+        let created = run.indicators()?.into_iter().map(|r| AccountCreation {
+            account_id: r.account_id,
+            created: r.account_created,
+            indicators: r.parts,
+        });
         let dismissed = run.dismissed()?.into_iter().map(|g| RunDismissed {
             id: g.group.id,
             reasons: g.group.screening.authenticity,
@@ -87,11 +104,12 @@ impl Run {
         Ok(Run::new(run.accounts()?, networks, created, dismissed))
     }
 
-    /// From the run's accounts, networks, account creation days and set-aside groups.
+    /// From the run's accounts, networks, account creation days and indicators, and
+    /// set-aside groups.
     pub fn new(
         accounts: Vec<RunAccount>,
         networks: impl IntoIterator<Item = RunNetwork>,
-        created: impl IntoIterator<Item = (String, String)>,
+        created: impl IntoIterator<Item = AccountCreation>,
         dismissed: impl IntoIterator<Item = RunDismissed>,
     ) -> Run {
         let mut out = Run::default();
@@ -112,7 +130,18 @@ impl Run {
             }
             out.networks.insert(n.id, (n.verdict, n.indicators));
         }
-        out.created.extend(created);
+        let batch = crate::characterise::indicators::Indicators::NAMES.iter().position(|n| *n == "creation_batch");
+        for c in created {
+            // Two measured indicators at least, the creation batch left out.
+            let others: Vec<f64> =
+                c.indicators.iter().enumerate().filter(|(i, _)| Some(*i) != batch).filter_map(|(_, v)| *v).collect();
+            if others.len() >= 2 {
+                out.independent_score.insert(c.account_id.clone(), others.iter().sum::<f64>() / others.len() as f64);
+            }
+            if let Some(day) = c.created {
+                out.created.insert(c.account_id, day);
+            }
+        }
         for g in dismissed {
             for a in g.account_ids {
                 out.dismissed.insert(a, (g.id.clone(), g.reasons.clone()));
@@ -300,13 +329,21 @@ pub fn assess(entries: &[String], run: &Run, opts: &AssessOptions) -> Vec<Assess
             }
             // Created in the same batch as a network's accounts, and made like them: that is
             // coordination too (a creation wave is one of the operation's traces), even when
-            // the account's few posts co-acted with nobody.
+            // the account's few posts co-acted with nobody. Two independent kinds of
+            // evidence: the creation day, and the account's other indicators (handle,
+            // profile, followers, automation, amplification) — an ordinary account created
+            // on a busy day has only the first.
             let wave = run.created.get(&a.account_id).and_then(|day| Some((day, run.wave_days.get(day)?)));
             if let Some((day, (network, k))) = wave {
-                if a.inauthenticity_score.is_some_and(|s| s >= opts.batch_inauthenticity) {
+                let independent = run.independent_score.get(&a.account_id).copied();
+                if independent.is_some_and(|s| s >= opts.batch_inauthenticity) {
                     let mut r = vec![format!(
                         "created on {day}, a creation wave of network {network} ({k} of its accounts created that day)"
                     )];
+                    r.push(format!(
+                        "made like an operation account: its other indicators average {:.2}",
+                        independent.unwrap_or_default()
+                    ));
                     r.push(format!("{} posts, no co-action beyond chance", a.posts));
                     r.extend(score);
                     return Assessment {
@@ -414,6 +451,8 @@ mod tests {
             row("3", "quiet", "", None, 2, ""),
             row("4", "someone", "", Some(0.4), 50, ""),
             row("5", "batch7731", "", Some(0.8), 9, ""),
+            // Created on the wave day, high only because of it: an ordinary account.
+            row("6", "ordinary", "", Some(0.55), 7, ""),
         ];
         let networks = [RunNetwork {
             id: "N1".into(),
@@ -421,7 +460,20 @@ mod tests {
             indicators: vec!["echo chamber".into()],
             creation_waves: vec![crate::characterise::screen::CreationWave { date: "2019-09-03".into(), accounts: 40 }],
         }];
-        let created = ["1", "4", "5"].map(|a| (a.to_string(), "2019-09-03".to_string()));
+        // creation_batch, handle_pattern, default_profile, follower_shape, automation,
+        // amplification_share.
+        let parts = |v: [Option<f64>; 6]| v.to_vec();
+        let created = [
+            ("1", parts([Some(1.0), Some(0.7), Some(0.6), None, None, Some(0.9)])),
+            ("4", parts([Some(1.0), Some(0.2), Some(0.1), Some(0.3), None, None])),
+            ("5", parts([Some(1.0), Some(0.9), Some(0.8), Some(0.6), None, None])),
+            ("6", parts([Some(1.0), Some(0.3), Some(0.2), Some(0.3), Some(0.4), None])),
+        ]
+        .map(|(a, indicators)| AccountCreation {
+            account_id: a.into(),
+            created: Some("2019-09-03".into()),
+            indicators,
+        });
         let dismissed =
             [RunDismissed { id: "D1".into(), reasons: vec!["outside audience".into()], account_ids: vec!["2".into()] }];
         ((), Run::new(accounts, networks, created, dismissed))
@@ -430,7 +482,8 @@ mod tests {
     #[test]
     fn every_kind_of_entry_gets_its_verdict_and_reasons() {
         let (_d, run) = run();
-        let list: Vec<String> = ["1", "@reporter", "quiet", "4", "999", "5"].iter().map(|s| s.to_string()).collect();
+        let list: Vec<String> =
+            ["1", "@reporter", "quiet", "4", "999", "5", "6"].iter().map(|s| s.to_string()).collect();
         let rows = assess(&list, &run, &AssessOptions::default());
         let v: Vec<(&str, Verdict)> = rows.iter().map(|r| (r.userid.as_str(), r.verdict)).collect();
         assert_eq!(
@@ -442,8 +495,12 @@ mod tests {
                 ("4", Verdict::NotCoordinated),
                 ("999", Verdict::InsufficientData),
                 ("5", Verdict::Coordinated),
+                ("6", Verdict::NotCoordinated),
             ]
         );
+        // Account 6: created on the wave day, its overall score (0.55) high only through the
+        // creation batch; the other indicators (0.30) do not make a second kind of evidence.
+        assert_eq!(rows[6].basis, Basis::ActsAlone, "{}", rows[6].reasons);
         // Created in N1's wave and made like its accounts; account 4, same day but
         // ordinary-looking, is not.
         assert_eq!(rows[5].network_id, "N1");
@@ -452,7 +509,7 @@ mod tests {
         assert!(rows[1].reasons.contains("group D1") && rows[1].looks_authentic);
         assert!(!rows[3].looks_authentic);
         let s = summary(&rows);
-        assert_eq!((s.coordinated, s.not_coordinated, s.looks_authentic, s.insufficient_data), (2, 2, 1, 2));
+        assert_eq!((s.coordinated, s.not_coordinated, s.looks_authentic, s.insufficient_data), (2, 3, 1, 2));
         assert_eq!(s.why["coordinated/creation_wave"], 1);
         assert_eq!(s.why["not_coordinated/authentic_group"], 1);
         assert_eq!(s.why["insufficient_data/not_in_input"], 1);
