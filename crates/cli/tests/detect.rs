@@ -58,6 +58,16 @@ fn detect_writes_the_output_contract_deterministically() {
     assert_eq!(gexf.matches("<node ").count(), flagged);
     assert_eq!(graphml.matches("<node ").count(), flagged);
     assert_eq!(gexf.matches("<edge ").count(), graphml.matches("<edge ").count());
+    // Node ids are the account ids of accounts.csv, with role, scores and posts on them.
+    for line in accounts.lines().skip(1).filter(|l| l.split(',').nth(2).is_some_and(|n| !n.is_empty())) {
+        let f: Vec<&str> = line.split(',').collect();
+        assert!(gexf.contains(&format!("<node id=\"{}\"", f[0])), "{}", f[0]);
+        assert!(graphml.contains(&format!("<node id=\"{}\"><data key=\"screen_name\">", f[0])), "{}", f[0]);
+        assert!(graphml.contains(&format!("<data key=\"role\">{}</data>", f[3])) && !f[3].is_empty(), "role {}", f[3]);
+    }
+    for key in ["role", "coordination_score", "inauthenticity_score", "posts"] {
+        assert!(gexf.contains(&format!("<attribute id=\"{key}\"")), "{key}");
+    }
     let networks: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(a.join("networks.json")).unwrap()).unwrap();
     let nets = networks.as_array().unwrap();
