@@ -11,8 +11,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The version of the run folder's layout and files this build writes and reads. Version 1
-/// (cibscan before the typed run) had no `format_version` field.
-pub const FORMAT_VERSION: u32 = 2;
+/// (cibscan before the typed run) had no `format_version` field; version 2 had no `group`
+/// column in `edges.csv`.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The tool that wrote a run.
 pub const TOOL: &str = concat!("cibscan ", env!("CARGO_PKG_VERSION"));

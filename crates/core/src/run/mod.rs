@@ -104,6 +104,8 @@ pub struct EdgeRow {
     pub weight: f64,
     /// Per signal of [`EdgeTable::signals`]: −log10 p, or `None` when the signal has no edge.
     pub surprise: Vec<Option<f64>>,
+    /// The network or set-aside group both ends are in, or empty.
+    pub group: String,
 }
 
 /// One row of `indicators.csv`.
@@ -228,6 +230,7 @@ impl Run {
         let signals: Vec<String> = self.options().signals.iter().map(|s| s.name.to_string()).collect::<Vec<String>>();
         let mut want = vec!["source".to_string(), "target".to_string(), "weight".to_string()];
         want.extend(signals.iter().cloned());
+        want.push("group".to_string());
         expect_header(&path, &mut rdr, &want)?;
         let mut table = EdgeTable { signals, rows: Vec::new() };
         for rec in rdr.records() {
@@ -245,12 +248,13 @@ impl Run {
             };
             let weight = number(2)?
                 .ok_or_else(|| RunError::Damaged { path: path.clone(), reason: format!("line {line}: no weight") })?;
-            let surprise = (3..want.len()).map(number).collect::<Result<Vec<_>, _>>()?;
+            let surprise = (3..want.len() - 1).map(number).collect::<Result<Vec<_>, _>>()?;
             table.rows.push(EdgeRow {
                 source: unneutralise(rec[0].to_string()),
                 target: unneutralise(rec[1].to_string()),
                 weight,
                 surprise,
+                group: rec[want.len() - 1].to_string(),
             });
         }
         Ok(table)

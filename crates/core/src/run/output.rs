@@ -119,17 +119,29 @@ pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::pipeline:
     crate::report::graphfile::write_graphml(&dir.join("network.graphml"), data, det)?;
     crate::report::write_report(&dir.join("report.html"), data, det)?;
 
-    // edges.csv: fused weight and each signal's surprise (−log10 p), empty where absent.
+    // edges.csv: fused weight and each signal's surprise (−log10 p), empty where absent,
+    // then the network or set-aside group both ends are in (empty: an edge between groups
+    // or outside them).
     let mut w = csv::Writer::from_path(dir.join("edges.csv"))?;
     let mut header = vec!["source", "target", "weight"];
     header.extend(det.signals.iter().map(|s| s.name));
+    header.push("group");
     w.write_record(&header)?;
+    let group = |a: u32, b: u32| -> &str {
+        let (a, b) = (a as usize, b as usize);
+        match (det.network_of[a], det.network_of[b], det.dismissed_of[a], det.dismissed_of[b]) {
+            (Some(x), Some(y), _, _) if x == y => &det.networks[x as usize].id,
+            (_, _, Some(x), Some(y)) if x == y => &det.dismissed[x as usize].id,
+            _ => "",
+        }
+    };
     let mut edges = 0;
     for (a, b, weight, surprises) in det.fused_with_signals(|_, _| true) {
         edges += 1;
         let key = |x| neutralise_id(data.accounts.key.get(x)).into_owned();
         let mut rec = vec![key(a), key(b), format!("{weight:.4}")];
         rec.extend(surprises.iter().map(|s| s.map(|s| format!("{s:.2}")).unwrap_or_default()));
+        rec.push(group(a, b).to_string());
         w.write_record(&rec)?;
     }
     w.flush()?;
