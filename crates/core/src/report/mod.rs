@@ -315,13 +315,21 @@ pub fn render_report(data: &Dataset, det: &Detection) -> String {
 
     contents(&mut out, det);
     overview(&mut out, det);
+    let post_index = crate::model::PostIndex::new(&data.posts);
+    // Each network's post rows, in one pass.
+    let mut rows_of: Vec<Vec<u32>> = vec![Vec::new(); det.networks.len()];
+    for (i, &a) in data.posts.account.iter().enumerate() {
+        if let Some(n) = det.network_of.get(a as usize).copied().flatten() {
+            rows_of[n as usize].push(i as u32);
+        }
+    }
     // The page as a whole draws at most PAGE_NODES accounts: once the budget is spent, later
     // pictures shrink (to no fewer than MIN_NODES accounts each).
     let mut budget = PAGE_NODES;
     for (i, net) in det.networks.iter().enumerate().take(SECTIONS_MAX) {
         let cap = MAX_NODES.min(budget).max(MIN_NODES);
         budget = budget.saturating_sub(cap.min(net.accounts));
-        network_section(&mut out, data, det, i, net, &internal[i], &posts, cap);
+        network_section(&mut out, data, (&post_index, &rows_of[i]), det, i, net, &internal[i], &posts, cap);
     }
     if det.networks.len() > SECTIONS_MAX {
         let _ = write!(
@@ -470,6 +478,7 @@ fn overview(out: &mut String, det: &Detection) {
 fn network_section(
     out: &mut String,
     data: &Dataset,
+    (index_of_posts, rows): (&crate::model::PostIndex, &[u32]),
     det: &Detection,
     index: usize,
     net: &Network,
@@ -736,6 +745,7 @@ fn network_section(
     out.push_str("</div></div>");
 
     narratives(out, net);
+    evidence_content(out, data, index_of_posts, rows);
     top_accounts(out, data, det, net, posts);
     out.push_str("</section>\n");
 }
@@ -857,6 +867,91 @@ fn account_row(out: &mut String, data: &Dataset, det: &Detection, a: u32, posts:
         thousands(posts.get(i).copied().unwrap_or(0)),
         E(&det.signal_names(a).replace(';', ", "))
     );
+}
+
+/// Items shown per kind of evidence content.
+const CONTENT_SHOWN: usize = 5;
+
+/// What a network pushed: the posts its accounts retweeted most, the URLs, domains and
+/// hashtags most of its accounts shared — each with how many accounts, when, and who.
+fn evidence_content(out: &mut String, data: &Dataset, index: &crate::model::PostIndex, rows: &[u32]) {
+    use std::collections::{BTreeSet, HashMap};
+    #[derive(Default)]
+    struct Item {
+        accounts: BTreeSet<u32>,
+        posts: u64,
+        first: i64,
+        last: i64,
+    }
+    let p = &data.posts;
+    let mut kinds: [HashMap<String, Item>; 4] = Default::default();
+    let mut note = |k: usize, key: String, a: u32, t: i64| {
+        let it = kinds[k].entry(key).or_insert_with(|| Item { first: i64::MAX, last: i64::MIN, ..Default::default() });
+        it.accounts.insert(a);
+        it.posts += 1;
+        it.first = it.first.min(t);
+        it.last = it.last.max(t);
+    };
+    for &i in rows {
+        let i = i as usize;
+        let a = p.account[i];
+        let t = p.time_ms[i];
+        if p.kind[i] == crate::model::PostKind::Retweet && p.ref_post[i] != crate::model::NO_POST {
+            let what = match index.row(p.ref_post[i]) {
+                Some(r) => format!("{} (post {})", clip(p.text.get(r), 90), p.ref_post[i]),
+                None => format!("post {}", p.ref_post[i]),
+            };
+            note(0, what, a, t);
+        }
+        let mut seen = BTreeSet::new();
+        for &u in p.urls.row(i) {
+            if let Some((url, domain)) = data.strings.opt(u).and_then(crate::signals::traces::normalise_url) {
+                if seen.insert(url.clone()) {
+                    note(1, url, a, t);
+                    note(2, domain, a, t);
+                }
+            }
+        }
+        for &h in p.hashtags.row(i) {
+            if let Some(tag) = data.strings.opt(h) {
+                note(3, format!("#{tag}"), a, t);
+            }
+        }
+    }
+    let day = |t: i64| crate::ingest::parse::format_day(t);
+    let handle = |a: u32| data.strings.opt(data.accounts.screen_name[a as usize]).unwrap_or(data.accounts.key.get(a));
+    out.push_str(
+        "<div class=\"panel\" style=\"margin-top:18px\"><h3>Evidence content <span class=\"muted small\">\
+         what its accounts pushed, by how many of them</span></h3>",
+    );
+    for (k, title) in ["Most retweeted posts", "URLs", "Domains", "Hashtags"].iter().enumerate() {
+        let mut items: Vec<(&String, &Item)> = kinds[k].iter().collect();
+        items.sort_by(|a, b| {
+            b.1.accounts.len().cmp(&a.1.accounts.len()).then(b.1.posts.cmp(&a.1.posts)).then(a.0.cmp(b.0))
+        });
+        let _ = write!(
+            out,
+            "<div class=\"scroll\" style=\"margin-top:8px\"><table><thead><tr><th>{title}</th><th class=\"n\">Accounts</th><th class=\"n\">Posts</th><th>When</th><th>For example</th></tr></thead><tbody>"
+        );
+        if items.is_empty() {
+            out.push_str("<tr><td colspan=\"5\" class=\"muted\">none</td></tr>");
+        }
+        for (what, it) in items.into_iter().take(CONTENT_SHOWN) {
+            let who: Vec<String> = it.accounts.iter().take(3).map(|&a| format!("@{}", handle(a))).collect();
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"nowrap\">{} – {}</td><td>{}</td></tr>",
+                E(&clip(what, 120)),
+                thousands(it.accounts.len() as u64),
+                thousands(it.posts),
+                E(&day(it.first)),
+                E(&day(it.last)),
+                E(&clip(&who.join(", "), 80))
+            );
+        }
+        out.push_str("</tbody></table></div>");
+    }
+    out.push_str("</div>");
 }
 
 fn top_accounts(out: &mut String, data: &Dataset, det: &Detection, net: &Network, posts: &[u64]) {
@@ -1035,6 +1130,7 @@ mod tests {
         for s in &det.signals {
             assert!(a.contains(&format!("<td><code>{}</code></td>", s.name)), "{}", s.name);
         }
+        assert_eq!(a.matches("<h3>Evidence content").count(), det.networks.len().min(SECTIONS_MAX));
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("report.html");
         write_report(&p, &data, &det).unwrap();
