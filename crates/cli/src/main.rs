@@ -373,7 +373,6 @@ fn run(cli: Cli) -> Result<()> {
                 det.timings.push(("link to priors".into(), link_started.elapsed().as_secs_f64()));
             }
             let info = RunInfo {
-                inputs: input.inputs.clone(),
                 format: input.format.into(),
                 max_errors: input.max_errors,
                 priors: act::prior_records(&priors),

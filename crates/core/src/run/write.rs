@@ -14,8 +14,6 @@ use std::time::Instant;
 /// What the caller knows of a run besides the detection itself.
 #[derive(Debug, Clone)]
 pub struct RunInfo {
-    /// The inputs as given (files or folders).
-    pub inputs: Vec<PathBuf>,
     pub format: InputFormat,
     pub max_errors: u64,
     pub priors: Vec<Prior>,
@@ -46,7 +44,9 @@ pub fn write_run(
         .collect();
     names.sort_unstable();
     let outputs = names.par_iter().map(|n| OutputFile::describe(&dir, n)).collect::<Result<Vec<_>, _>>()?;
-    let files = crate::ingest::expand_inputs(&info.inputs)?;
+    // Exactly the files the run read (folders already expanded by ingest), in path order.
+    let mut files: Vec<PathBuf> = stats.files.iter().map(|f| f.path.clone()).collect();
+    files.sort();
     let inputs: Vec<InputFile> = files.par_iter().map(|f| super::describe_input(f)).collect::<Result<_, _>>()?;
     let mut stages = info.stages;
     stages.extend(det.timings.iter().map(|(stage, seconds)| StageTiming { stage: stage.clone(), seconds: *seconds }));
