@@ -299,8 +299,12 @@ fn write_third_party(
     let tp = &sc.third_party;
     let mut rows: Vec<(String, String)> = Vec::new();
     let take = |rng: &mut Rng8, pred: &dyn Fn(&world::Account) -> bool, n: u64, rows: &mut Vec<(String, String)>| {
-        let mut cands: Vec<u32> =
-            (0..w.accounts.len() as u32).filter(|&i| posted[i as usize] && pred(&w.accounts[i as usize])).collect();
+        let mut cands: Vec<u32> = (0..w.accounts.len() as u32)
+            .filter(|&i| {
+                let a = &w.accounts[i as usize];
+                (posted[i as usize] || a.flags & world::F_SILENT != 0) && pred(a)
+            })
+            .collect();
         for k in 0..(n as usize).min(cands.len()) {
             let j = rng.random_range(k..cands.len());
             cands.swap(k, j);

@@ -17,7 +17,7 @@ use super::banks::{self, Lang, Topic, TOPICS};
 use super::text::{self, Draft, OpMessage};
 use super::time::{self, civil_from_days, parse_date, push_minute, push_u64, snowflake, MS_PER_DAY};
 use super::util::{lognormal, mix64, overdispersed, pick, pick_weighted, poisson, push_field, Alias, Rng8};
-use super::world::{Account, Kind, World, DIURNAL, F_BILINGUAL, F_IDOL, NONE, WORKDAY};
+use super::world::{Account, Kind, World, DIURNAL, F_BILINGUAL, F_IDOL, F_QUIET, F_SILENT, NONE, WORKDAY};
 use super::SimError;
 
 pub const HEADER_2020: &str = "\"tweetid\",\"userid\",\"user_display_name\",\"user_screen_name\",\"user_reported_location\",\"user_profile_description\",\"user_profile_url\",\"follower_count\",\"following_count\",\"account_creation_date\",\"account_language\",\"tweet_language\",\"tweet_text\",\"tweet_time\",\"tweet_client_name\",\"in_reply_to_userid\",\"in_reply_to_tweetid\",\"quoted_tweet_tweetid\",\"is_retweet\",\"retweet_userid\",\"retweet_tweetid\",\"latitude\",\"longitude\",\"quote_count\",\"reply_count\",\"like_count\",\"retweet_count\",\"hashtags\",\"urls\",\"user_mentions\",\"poll_choices\"\n";
@@ -248,6 +248,8 @@ struct Engine<'w, 'p> {
     end_ms: i64,
     camo_pool: VecDeque<Rc<Post>>,
     camo_threshold: f32,
+    /// Actions left per quiet operation amplifier (0 for every other account).
+    quiet_left: Vec<u8>,
     stories: Vec<VecDeque<Rc<Story>>>,
     buckets: Vec<u32>,
     bucket_start: Vec<u32>,
@@ -448,6 +450,7 @@ pub fn run(world: &World, seed: u64, path: &Path, fmt: Format, progress: Progres
         end_ms: (world.end_day + 1) * MS_PER_DAY - 1,
         camo_pool: VecDeque::new(),
         camo_threshold,
+        quiet_left: world.accounts.iter().map(|a| if a.flags & F_QUIET != 0 { a.aux as u8 } else { 0 }).collect(),
         stories: (0..TOPICS.len()).map(|_| VecDeque::new()).collect(),
         buckets,
         bucket_start,
@@ -1411,7 +1414,7 @@ impl Engine<'_, '_> {
                     && !cell.squads.get(ci).map(|s| s.is_empty()).unwrap_or(true)
                 {
                     pick(&mut self.rng, &cell.squads[ci])
-                } else if op.cells.len() > 1 && self.rng.random_bool(0.1) {
+                } else if op.cells.len() > 1 && self.rng.random_bool(cfg.cross_cell_share) {
                     let other = &op.cells[self.rng.random_range(0..op.cells.len())];
                     if other.amps.is_empty() {
                         continue;
@@ -1430,6 +1433,32 @@ impl Engine<'_, '_> {
                 let kind = *pick_weighted(&mut self.rng, &mix_items);
                 let dt = (lo * (hi / lo).powf(self.rng.random::<f64>()) * 1000.0) as i64;
                 self.kids.push(Kid { t: t + dt.max(1000), acct: cand, kind });
+                match kind {
+                    KidKind::Retweet => counts[3] += 1,
+                    KidKind::OpReply => counts[1] += 1,
+                    KidKind::OpQuote => counts[0] += 1,
+                    _ => {}
+                }
+                break;
+            }
+        }
+        // Now and then a quiet amplifier spends one of its few actions on this post (or,
+        // like the others, on camouflage).
+        if !cell.quiet.is_empty() && self.rng.random_bool(cell.quiet_rate) {
+            for _try in 0..4 {
+                let q = pick(&mut self.rng, &cell.quiet);
+                if self.quiet_left[q as usize] == 0 || w.accounts[q as usize].created_ms >= t || chosen.contains(&q) {
+                    continue;
+                }
+                self.quiet_left[q as usize] -= 1;
+                chosen.push(q);
+                let dt = (lo * (hi / lo).powf(self.rng.random::<f64>()) * 1000.0) as i64;
+                if self.rng.random_bool(cfg.camouflage_share) {
+                    self.push(t + dt.max(1000), q, Ev::Camo);
+                    break;
+                }
+                let kind = *pick_weighted(&mut self.rng, &mix_items);
+                self.kids.push(Kid { t: t + dt.max(1000), acct: q, kind });
                 match kind {
                     KidKind::Retweet => counts[3] += 1,
                     KidKind::OpReply => counts[1] += 1,
@@ -1591,11 +1620,14 @@ fn geo_for(rng: &mut Rng8, tz_min: i32) -> Option<(f64, f64)> {
     Some((lat + rng.random_range(-0.2..0.2), lon + rng.random_range(-0.2..0.2)))
 }
 
-/// Writes the users file: accounts that posted, in a shuffled but deterministic order.
+/// Writes the users file: accounts that posted and the silent operation accounts (which
+/// never post), in a shuffled but deterministic order.
 /// Returns the written accounts in file order.
 pub fn write_users(world: &World, posted: &[bool], seed: u64, path: &Path) -> Result<Vec<u32>, SimError> {
     let io = |e: std::io::Error| SimError::Io { path: path.to_path_buf(), error: e };
-    let mut order: Vec<u32> = (0..world.accounts.len() as u32).filter(|&i| posted[i as usize]).collect();
+    let mut order: Vec<u32> = (0..world.accounts.len() as u32)
+        .filter(|&i| posted[i as usize] || world.accounts[i as usize].flags & F_SILENT != 0)
+        .collect();
     let mut rng = Rng8::seed_from_u64(mix64(seed ^ 0x05e2_5000));
     for i in (1..order.len()).rev() {
         let j = rng.random_range(0..=i);

@@ -59,6 +59,9 @@ pub struct OrganicConfig {
     pub news_topic_share: f64,
     pub geotag_share: f64,
     pub created_in_period_share: f64,
+    /// Ordinary accounts (per unit of scale, taken from `accounts`) created on the days of
+    /// an operation's creation waves, so that a creation day alone proves nothing.
+    pub created_on_operation_days: u64,
 }
 
 /// Journalists grouped in desks that cover the same stories.
@@ -157,6 +160,14 @@ pub struct OperationConfig {
     pub dormancy: Vec<PeriodConfig>,
     /// Activity kept during dormancy, as a share of the normal level (a residual trickle).
     pub dormancy_residual: f64,
+    /// Share of amplifiers that barely act: 1-5 amplifications or camouflage retweets in
+    /// the whole slice, or none at all (see `silent_share`).
+    pub quiet_share: f64,
+    /// Share of the quiet amplifiers that never post: they appear only in the users file.
+    pub silent_share: f64,
+    /// Chance that an amplification goes to another cell's amplifiers (0: cells never
+    /// boost each other).
+    pub cross_cell_share: f64,
 }
 
 /// A narrative of an operation; its texts come from the built-in template catalogue.
@@ -275,6 +286,7 @@ impl Default for OrganicConfig {
             news_topic_share: 0.30,
             geotag_share: 0.004,
             created_in_period_share: 0.03,
+            created_on_operation_days: 60,
         }
     }
 }
@@ -369,7 +381,7 @@ impl OperationConfig {
             name: "spamouflage".into(),
             core: 60,
             amplifiers: 240,
-            cells: 1.0,
+            cells: 4.0,
             languages: map(&[("en", 0.4), ("zh", 0.6)]),
             narratives: vec![
                 narrative("hong_kong", "", "", 1.0, &["HongKong", "香港", "StopViolence", "香港暴乱", "HKPolice"]),
@@ -412,6 +424,9 @@ impl OperationConfig {
             ],
             dormancy: vec![PeriodConfig { start: "2019-11-25".into(), end: "2020-01-19".into() }],
             dormancy_residual: 0.03,
+            quiet_share: 0.35,
+            silent_share: 0.3,
+            cross_cell_share: 0.0,
         }
     }
 
@@ -460,6 +475,9 @@ impl OperationConfig {
             }],
             dormancy: Vec::new(),
             dormancy_residual: 0.0,
+            quiet_share: 0.0,
+            silent_share: 0.0,
+            cross_cell_share: 0.1,
         }
     }
 
@@ -501,6 +519,9 @@ impl OperationConfig {
             bursts: Vec::new(),
             dormancy: Vec::new(),
             dormancy_residual: 0.0,
+            quiet_share: 0.0,
+            silent_share: 0.0,
+            cross_cell_share: 0.1,
         }
     }
 }
@@ -877,6 +898,9 @@ fn validate_operation(what: &str, op: &OperationConfig, main: bool) -> Result<()
         range(&format!("{what}.bursts.multiplier"), b.multiplier, 0.0, 1000.0)?;
     }
     prob(&format!("{what}.dormancy_residual"), op.dormancy_residual)?;
+    prob(&format!("{what}.quiet_share"), op.quiet_share)?;
+    prob(&format!("{what}.silent_share"), op.silent_share)?;
+    prob(&format!("{what}.cross_cell_share"), op.cross_cell_share)?;
     for d in &op.dormancy {
         let (s, e) =
             (date(&format!("{what}.dormancy.start"), &d.start)?, date(&format!("{what}.dormancy.end"), &d.end)?);
@@ -1016,6 +1040,10 @@ fn key_comment(section: &str, key: &str) -> String {
         ("operations", "bursts") => "bursts of activity (none)",
         ("operations", "dormancy") => "dormant periods (none)",
         ("operations", "dormancy_residual") => "activity kept during dormancy, as a share of the normal level",
+        ("operations", "quiet_share") => "share of amplifiers that act only 1-5 times in the slice, or never",
+        ("operations", "silent_share") => "share of the quiet amplifiers that never post (users file only)",
+        ("operations", "cross_cell_share") => "chance that an amplification goes to another cell (0: cells never boost each other)",
+        ("organic", "created_on_operation_days") => "ordinary accounts (per unit of scale) created on an operation's creation-wave days",
         ("operations", "narratives") => "narratives (none)",
         ("operations.narratives", "name") => "narrative from the built-in catalogue",
         ("operations.narratives", "start") => "first day the narrative is pushed (empty: from the start)",

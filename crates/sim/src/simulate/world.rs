@@ -20,6 +20,10 @@ pub const F_IDOL: u8 = 1;
 pub const F_VETERAN: u8 = 2;
 pub const F_REEMERGE: u8 = 4;
 pub const F_BILINGUAL: u8 = 8;
+/// An operation amplifier that acts only a handful of times (its budget is in `aux`).
+pub const F_QUIET: u8 = 16;
+/// A quiet amplifier that never posts: it is only in the users file.
+pub const F_SILENT: u8 = 32;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind {
@@ -130,6 +134,11 @@ pub struct Cell {
     pub amps: Vec<u32>,
     /// Amplifiers assigned to each core account (same order as `core`).
     pub squads: Vec<Vec<u32>>,
+    /// Quiet amplifiers (a few actions each, budget in `Account::aux`), sorted by creation.
+    pub quiet: Vec<u32>,
+    /// Chance that a core post of this cell is also boosted by a quiet amplifier, set so
+    /// that the quiet budgets are about used up over the slice.
+    pub quiet_rate: f64,
 }
 
 pub struct NarrRt {
@@ -673,6 +682,18 @@ pub fn build_main(sc: &Scenario, scale: f64, seed: u64, reg: &mut Registry) -> W
         let (p, tz) = b.place(lang);
         cluster_home.push((lang, p, tz));
     }
+    // Operation creation-wave days (with the operation's office hours): some ordinary
+    // accounts are created on them too, as on any busy day.
+    let wave_days: Vec<(i64, i32)> = sc
+        .operations
+        .iter()
+        .flat_map(|op| {
+            let tz = tz_of(op.timezone_offset_hours);
+            op.creation_waves.iter().chain(&op.reemergence_waves).filter_map(move |w| parse_date(w).map(|d| (d, tz)))
+        })
+        .collect();
+    let n_on_wave_days = if wave_days.is_empty() { 0 } else { count(o.created_on_operation_days, scale, 0) };
+    let first_on_wave_day = n_org.saturating_sub(n_on_wave_days);
     for i in 0..n_org {
         let cluster = if i < n_clusters * fc.size as usize { Some(i / fc.size as usize) } else { None };
         let (lang, place, tz) = match cluster {
@@ -691,7 +712,12 @@ pub fn build_main(sc: &Scenario, scale: f64, seed: u64, reg: &mut Registry) -> W
         }
         let pop = (sigma_pop * zp).exp();
         let followers = lognormal(&mut b.rng, 180.0, 0.5) * (0.9 * sigma_pop * zp).exp();
-        let created = organic_created(&mut b.rng, start_day, end_day, o.created_in_period_share);
+        let created = if i >= first_on_wave_day {
+            let (day, tz) = pick(&mut b.rng, &wave_days);
+            wave_time(&mut b.rng, day, tz)
+        } else {
+            organic_created(&mut b.rng, start_day, end_day, o.created_in_period_share)
+        };
         let client = b.client_for(lang, Kind::Organic);
         let proto = b.organic_proto(lang, place, followers.min(5.0e7) as u32);
         let idx = b.push(Kind::Organic, lang, tz, created, client, proto, act, pop);
@@ -1151,6 +1177,13 @@ fn build_op(
         a.group = cell as u32;
         if core {
             cells[cell].core.push(idx);
+        } else if b.rng.random_bool(op.quiet_share) {
+            // Quiet: one to five actions in the whole slice, or none (users file only).
+            let silent = b.rng.random_bool(op.silent_share);
+            let a = &mut b.accounts[idx as usize];
+            a.flags |= F_QUIET | if silent { F_SILENT } else { 0 };
+            a.aux = if silent { 0 } else { b.rng.random_range(1..=5) };
+            cells[cell].quiet.push(idx);
         } else {
             cells[cell].amps.push(idx);
         }
@@ -1158,6 +1191,19 @@ fn build_op(
     finish_cells(&mut b.rng, &mut cells, &b.accounts);
     let narratives = op_narratives(&mut b.rng, op, &langs, start_day, end_day);
     let day_mult = op_day_mult(&mut b.rng, op, start_day, end_day, tz);
+    let active_days: f64 = day_mult
+        .iter()
+        .enumerate()
+        .map(|(k, m)| {
+            let wf = if time::weekday(start_day + k as i64) >= 5 { op.weekend_activity } else { 1.0 };
+            *m as f64 * wf
+        })
+        .sum();
+    for cell in &mut cells {
+        let budget: f64 = cell.quiet.iter().map(|&i| b.accounts[i as usize].aux as f64).sum();
+        let core_posts = op.core_posts_per_day * cell.core.len() as f64 * active_days;
+        cell.quiet_rate = if core_posts > 0.0 { (1.6 * budget / core_posts).min(1.0) } else { 0.0 };
+    }
     let core_per_amp = cells.iter().map(|c| c.core.len()).sum::<usize>() as f64
         / cells.iter().map(|c| c.amps.len()).sum::<usize>().max(1) as f64;
     let amp_rate = op.core_posts_per_day * op.amplifications_per_post * core_per_amp;
@@ -1179,6 +1225,7 @@ fn finish_cells(rng: &mut Rng8, cells: &mut [Cell], accounts: &[Account]) {
     for cell in cells.iter_mut() {
         cell.core.sort_by_key(|&i| (accounts[i as usize].created_ms, i));
         cell.amps.sort_by_key(|&i| (accounts[i as usize].created_ms, i));
+        cell.quiet.sort_by_key(|&i| (accounts[i as usize].created_ms, i));
         cell.squads = vec![Vec::new(); cell.core.len()];
         if cell.core.is_empty() {
             continue;
