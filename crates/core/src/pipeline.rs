@@ -37,6 +37,10 @@ pub struct DetectOptions {
     /// Bursts and dormancy.
     pub timeline: TimelineOptions,
     pub narratives: crate::characterise::narratives::NarrativeOptions,
+    /// Attribution of low-activity accounts.
+    pub attribution: crate::characterise::attribute::AttributionOptions,
+    /// Grouping of networks into operations.
+    pub operations: crate::characterise::operations::OperationOptions,
 }
 
 impl Default for DetectOptions {
@@ -53,6 +57,8 @@ impl Default for DetectOptions {
             screen: ScreenOptions::default(),
             timeline: TimelineOptions::default(),
             narratives: Default::default(),
+            attribution: Default::default(),
+            operations: Default::default(),
         }
     }
 }
@@ -76,6 +82,8 @@ impl DetectOptions {
             screen: self.screen.clone(),
             timeline: self.timeline.clone(),
             narratives: self.narratives.clone(),
+            attribution: self.attribution.clone(),
+            operations: self.operations.clone(),
         }
     }
 }
@@ -105,14 +113,30 @@ pub struct Detection {
     pub role: Vec<Option<crate::characterise::roles::Role>>,
     /// Per account: indicators of inauthenticity.
     pub indicators: Vec<crate::characterise::indicators::Indicators>,
+    /// Accounts attributed to a network on account-level evidence, ascending by account.
+    pub attributions: Vec<crate::characterise::attribute::Attribution>,
+    /// Operations: networks grouped by the actor's fingerprints.
+    pub operations: Vec<crate::characterise::Operation>,
+    /// Operation index per account, or `None`.
+    pub operation_of: Vec<Option<u32>>,
     /// Wall seconds per stage (signals, fusion and clustering, screen), in order. Not part
     /// of any output file, which stay deterministic.
     pub timings: Vec<(String, f64)>,
 }
 
 impl Detection {
-    /// The names of the signals that tie `account` to its network, `;`-separated.
+    /// Why `account` was attributed to its network, if it was.
+    pub fn attribution(&self, account: u32) -> Option<&crate::characterise::attribute::Attribution> {
+        let i = self.attributions.binary_search_by_key(&account, |a| a.account).ok()?;
+        Some(&self.attributions[i])
+    }
+
+    /// The names of the signals that tie `account` to its network, `;`-separated; for an
+    /// attributed account, `attributed;` and its evidence kinds.
     pub fn signal_names(&self, account: u32) -> String {
+        if let Some(at) = self.attribution(account) {
+            return format!("attributed;{}", at.kinds());
+        }
         let bits = self.account_signals[account as usize];
         let names: Vec<&str> =
             self.signals.iter().enumerate().filter(|(s, _)| bits & (1 << s) != 0).map(|(_, s)| s.name).collect();
@@ -174,7 +198,12 @@ pub fn detect(
     stages.lap("fusion and leiden");
     progress.advance(1);
     let c = characterise(data, &index, &groups, &opts.characterise_options(), &mut |name| stages.lap(name));
-    let coordination_score = groups.best_surprise.iter().map(|&s| 1.0 - (-s / 10.0).exp()).collect();
+    let mut coordination_score: Vec<f64> = groups.best_surprise.iter().map(|&s| 1.0 - (-s / 10.0).exp()).collect();
+    // An attributed account's tie is its attribution: surprise −log10(expected chance matches).
+    for at in &c.attributions {
+        let s = -at.expected_false.max(1e-300).log10();
+        coordination_score[at.account as usize] = 1.0 - (-s / 10.0).exp();
+    }
     progress.finish();
     Ok(Detection {
         signals,
@@ -188,6 +217,9 @@ pub fn detect(
         coordination_score,
         role: c.role,
         indicators: c.indicators,
+        attributions: c.attributions,
+        operations: c.operations,
+        operation_of: c.operation_of,
         timings: stages.timings,
     })
 }

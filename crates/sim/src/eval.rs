@@ -122,6 +122,9 @@ pub struct ResultRecord {
     pub network_id: Option<String>,
     /// Predicted role, `core` / `amplifier`.
     pub role: Option<String>,
+    /// The operation the account's network is a cell of (`operation_id`), if the result
+    /// groups networks into operations.
+    pub operation_id: Option<String>,
 }
 
 impl ResultRecord {
@@ -130,6 +133,7 @@ impl ResultRecord {
             account_id: account_id.into(),
             network_id: network_id.map(str::to_string),
             role: role.map(str::to_string),
+            operation_id: None,
         }
     }
 }
@@ -159,6 +163,9 @@ pub struct OperationScore {
     pub detected: u64,
     /// Role accuracy restricted to this operation (`None` if not computable).
     pub role_accuracy: Option<f64>,
+    /// Share of the operation's accounts in any network that are in the one network holding
+    /// most of them (`None` when none is in a network).
+    pub main_share: Option<f64>,
 }
 
 /// False positives among the legitimate accounts of one kind.
@@ -187,6 +194,8 @@ pub struct NetworkMatch {
     pub legitimate_accounts: u64,
     /// Members that are not in the truth (not counted in `accounts`).
     pub unknown_accounts: u64,
+    /// Distinct planted operations among the members.
+    pub operations_present: u64,
 }
 
 /// Everything `cibscan eval` reports. Serialises to JSON with these field names.
@@ -233,6 +242,10 @@ pub struct EvalReport {
     pub networks: Vec<NetworkMatch>,
     /// Ids of networks assigned to no operation, sorted.
     pub unmatched_networks: Vec<String>,
+    /// The same evaluation with the result's operations (`operation_id`) as the groups, when
+    /// the result has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_operation_id: Option<Box<EvalReport>>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -316,6 +329,7 @@ pub fn read_result(path: &Path) -> Result<Vec<ResultRecord>, EvalError> {
     let c_account = require_column(&path, &headers, "account_id")?;
     let c_network = require_column(&path, &headers, "network_id")?;
     let c_role = find_column(&headers, "role");
+    let c_operation = find_column(&headers, "operation_id");
     let mut seen: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
     for_each_record(&path, &mut reader, |rec| {
@@ -327,6 +341,7 @@ pub fn read_result(path: &Path) -> Result<Vec<ResultRecord>, EvalError> {
             account_id: account.to_string(),
             network_id: field(rec, Some(c_network)).map(str::to_string),
             role: field(rec, c_role).map(str::to_ascii_lowercase),
+            operation_id: field(rec, c_operation).map(str::to_string),
         });
         Ok(())
     })?;
@@ -463,6 +478,8 @@ struct OperationTally {
     networks: Vec<String>,
     role_scored: u64,
     role_correct: u64,
+    /// Accounts per network they are in.
+    groups: BTreeMap<String, u64>,
 }
 
 /// The operation of a truth account (`Some` and non-empty), `None` for legitimate ones.
@@ -555,6 +572,7 @@ pub fn evaluate_records(truth: &[TruthRecord], result: &[ResultRecord]) -> EvalR
                 op_labels.push((op, network.map_or(PredCluster::Singleton(i), PredCluster::Network)));
                 let Some(n) = network else { continue };
                 tally.detected += 1;
+                *tally.groups.entry(n.to_string()).or_default() += 1;
                 detected_operation_accounts += 1;
                 let own = assignment.get(n).copied().flatten() == Some(op);
                 if let (true, true, Some(true_role)) = (own, result_has_roles, non_empty(t.role.as_ref())) {
@@ -598,6 +616,7 @@ pub fn evaluate_records(truth: &[TruthRecord], result: &[ResultRecord]) -> EvalR
             matched_accounts: matched,
             legitimate_accounts: t.legitimate,
             unknown_accounts: t.unknown,
+            operations_present: t.operations.len() as u64,
         });
     }
 
@@ -619,6 +638,7 @@ pub fn evaluate_records(truth: &[TruthRecord], result: &[ResultRecord]) -> EvalR
                 networks: t.networks,
                 detected: t.detected,
                 role_accuracy: (t.role_scored > 0).then(|| ratio(t.role_correct, t.role_scored)),
+                main_share: t.groups.values().max().map(|&m| ratio(m, t.detected)),
             }
         })
         .collect();
@@ -662,7 +682,25 @@ pub fn evaluate_records(truth: &[TruthRecord], result: &[ResultRecord]) -> EvalR
         network_count: networks.len() as u64,
         networks: network_matches,
         unmatched_networks,
+        by_operation_id: by_operation_id(truth, result),
     }
+}
+
+/// The evaluation with operations as the groups, when the result has `operation_id`s.
+fn by_operation_id(truth: &[TruthRecord], result: &[ResultRecord]) -> Option<Box<EvalReport>> {
+    if !result.iter().any(|r| non_empty(r.operation_id.as_ref()).is_some()) {
+        return None;
+    }
+    let grouped: Vec<ResultRecord> = result
+        .iter()
+        .map(|r| ResultRecord {
+            account_id: r.account_id.clone(),
+            network_id: r.operation_id.clone(),
+            role: r.role.clone(),
+            operation_id: None,
+        })
+        .collect();
+    Some(Box::new(evaluate_records(truth, &grouped)))
 }
 
 /// The operation a network is assigned to (module docs): `None` if it has no operation
@@ -951,6 +989,48 @@ impl fmt::Display for EvalReport {
             self.unknown_accounts,
             self.unknown_flagged_accounts,
         )?;
+        if let Some(g) = &self.by_operation_id {
+            writeln!(f)?;
+            writeln!(f, "By operation_id (networks grouped into operations)")?;
+            let rows: Vec<Vec<String>> = g
+                .operations
+                .iter()
+                .map(|o| {
+                    vec![
+                        o.operation.clone(),
+                        o.accounts.to_string(),
+                        o.flagged.to_string(),
+                        fmt_ratio(o.precision),
+                        fmt_ratio(o.recall),
+                        fmt_ratio(o.f1),
+                        fmt_opt(o.main_share),
+                        fmt_ids(&o.networks, 6),
+                    ]
+                })
+                .collect();
+            write_table(
+                f,
+                &[
+                    ("operation", Left),
+                    ("accounts", Right),
+                    ("flagged", Right),
+                    ("precision", Right),
+                    ("recall", Right),
+                    ("f1", Right),
+                    ("in_main_id", Right),
+                    ("operation_ids", Left),
+                ],
+                &rows,
+            )?;
+            let mixed = g.networks.iter().filter(|n| n.operations_present > 1).count();
+            writeln!(
+                f,
+                "ARI (operation accounts) {}, NMI {}; operation ids holding two planted operations: {mixed}",
+                fmt_ratio(g.ari_operations),
+                fmt_ratio(g.nmi_operations)
+            )?;
+            writeln!(f)?;
+        }
         writeln!(
             f,
             "Networks: {} ({} matched, {} unmatched{})",
@@ -1023,6 +1103,7 @@ mod tests {
                 account_id: t.userid.clone(),
                 network_id: net(t),
                 role: if roles { t.role.clone() } else { None },
+                operation_id: None,
             })
             .collect()
     }

@@ -30,6 +30,7 @@ pub fn flag_retweeters(data: &Dataset, min_retweets: u64) -> Vec<AccountRow> {
                 account_id: data.accounts.key.get(a).to_string(),
                 screen_name: data.strings.opt(data.accounts.screen_name[i]).unwrap_or("").to_string(),
                 network_id: if flagged { BASELINE_NETWORK.to_string() } else { String::new() },
+                operation_id: String::new(),
                 role: match (flagged, share > 0.5) {
                     (false, _) => String::new(),
                     (true, true) => "amplifier".into(),

@@ -241,29 +241,61 @@ fn near_texts(net: &[(Vec<u8>, String)], prior: &[(Vec<u8>, String)]) -> (f64, V
     ((a + b) / 2.0, examples)
 }
 
+/// An LSH index of MinHash signatures (the near-duplicate signal's bands), to find a
+/// near-duplicate of a text among many.
+pub struct NearIndex {
+    rows: usize,
+    bands: usize,
+    threshold: f64,
+    buckets: HashMap<u64, Vec<u32>>,
+}
+
+impl NearIndex {
+    /// Indexes `signatures` (all of one length, from [`signature`]); a hit is reported by
+    /// its position in `signatures`.
+    pub fn new<'a>(signatures: impl IntoIterator<Item = &'a [u8]>) -> NearIndex {
+        let opts = NearDupOptions::default();
+        let rows = (opts.hashes / opts.bands.max(1)).max(1);
+        let mut index = NearIndex { rows, bands: 0, threshold: opts.threshold, buckets: HashMap::new() };
+        for (i, sig) in signatures.into_iter().enumerate() {
+            index.bands = (sig.len() / rows).min(opts.bands);
+            for b in 0..index.bands {
+                index.buckets.entry(index.key(sig, b)).or_default().push(i as u32);
+            }
+        }
+        index
+    }
+
+    fn key(&self, sig: &[u8], b: usize) -> u64 {
+        xxh3_64(&sig[b * self.rows..(b + 1) * self.rows]) ^ (b as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    }
+
+    /// The first indexed signature (by `get`, which returns it by position) whose
+    /// estimated Jaccard similarity with `sig` reaches the near-duplicate threshold.
+    pub fn find<'a>(&self, sig: &[u8], get: impl Fn(u32) -> &'a [u8]) -> Option<u32> {
+        if sig.len() < self.bands * self.rows {
+            return None;
+        }
+        (0..self.bands).find_map(|b| {
+            self.buckets
+                .get(&self.key(sig, b))?
+                .iter()
+                .copied()
+                .find(|&j| estimated_jaccard(sig, get(j)) >= self.threshold)
+        })
+    }
+}
+
 /// Share of `net`'s texts with a near-duplicate in `prior`; candidates through the LSH bands.
 fn near_share(net: &[(Vec<u8>, String)], prior: &[(Vec<u8>, String)]) -> (f64, Vec<String>) {
     if net.is_empty() || prior.is_empty() {
         return (0.0, Vec::new());
     }
-    let opts = NearDupOptions::default();
-    let rows = (opts.hashes / opts.bands.max(1)).max(1);
-    let key =
-        |sig: &[u8], b: usize| xxh3_64(&sig[b * rows..(b + 1) * rows]) ^ (b as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    let bands = (net[0].0.len() / rows).min(opts.bands);
-    let mut index: HashMap<u64, Vec<u32>> = HashMap::new();
-    for (i, (sig, _)) in prior.iter().enumerate() {
-        for b in 0..bands {
-            index.entry(key(sig, b)).or_default().push(i as u32);
-        }
-    }
+    let index = NearIndex::new(prior.iter().map(|(s, _)| s.as_slice()));
     let mut matched = 0usize;
     let mut examples = Vec::new();
     for (sig, text) in net {
-        let hit = (0..bands).find_map(|b| {
-            index.get(&key(sig, b))?.iter().find(|&&j| estimated_jaccard(sig, &prior[j as usize].0) >= opts.threshold)
-        });
-        if let Some(&j) = hit {
+        if let Some(j) = index.find(sig, |j| &prior[j as usize].0) {
             matched += 1;
             if examples.len() < 3 {
                 let short = |t: &str| t.chars().take(50).collect::<String>();

@@ -5,10 +5,12 @@
 //! The authenticity screen ([`screen`]) sets aside groups that are authentic crowds
 //! (newsrooms, fandoms, syndication) on positive evidence; the rest are the networks.
 
+pub mod attribute;
 pub mod breakout;
 pub mod indicators;
 pub mod link;
 pub mod narratives;
+pub mod operations;
 pub mod roles;
 pub mod screen;
 pub mod timeline;
@@ -28,6 +30,8 @@ pub struct CharacteriseOptions {
     pub screen: ScreenOptions,
     pub timeline: TimelineOptions,
     pub narratives: narratives::NarrativeOptions,
+    pub attribution: attribute::AttributionOptions,
+    pub operations: operations::OperationOptions,
 }
 
 /// One detected network.
@@ -41,6 +45,10 @@ pub struct Network {
     pub accounts: usize,
     pub core_accounts: usize,
     pub amplifier_accounts: usize,
+    /// Members attributed on account-level evidence (see [`attribute`]), counted in
+    /// `accounts` and in their role.
+    #[serde(default)]
+    pub attributed_accounts: usize,
     pub posts: u64,
     pub first_post: Option<String>,
     pub last_post: Option<String>,
@@ -66,6 +74,59 @@ pub struct Network {
     pub narratives: Vec<narratives::Narrative>,
     /// Links to earlier takedowns (filled when priors are given: `link`).
     pub links: Vec<link::Link>,
+    /// The operation this network is a cell of (networks only).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub operation: String,
+}
+
+/// An operation: the networks (cells) of one actor, tied by the actor's fingerprints (see
+/// [`operations`]), with the time, narrative, traction and breakout analysis of all its
+/// accounts together (`operations.json`).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Operation {
+    pub id: String,
+    /// Its networks' ids.
+    pub networks: Vec<String>,
+    /// Member accounts (indices), ascending; not serialised (see `accounts.csv`).
+    #[serde(skip)]
+    pub members: Vec<u32>,
+    pub accounts: usize,
+    pub core_accounts: usize,
+    pub amplifier_accounts: usize,
+    pub attributed_accounts: usize,
+    pub posts: u64,
+    pub first_post: Option<String>,
+    pub last_post: Option<String>,
+    /// The highest confidence of its networks.
+    pub confidence: f64,
+    /// What ties its networks (empty for an operation of one network).
+    pub ties: Vec<operations::Tie>,
+    /// Links to earlier takedowns: per prior, its best-linked network's link.
+    pub links: Vec<link::Link>,
+    pub traction: Traction,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breakout: Option<breakout::Breakout>,
+    #[serde(flatten)]
+    pub timeline: Timeline,
+    pub narratives: Vec<narratives::Narrative>,
+}
+
+/// Per prior, the best link among an operation's networks.
+pub fn operation_links(op_networks: &[&Network]) -> Vec<link::Link> {
+    let mut best: BTreeMap<String, link::Link> = BTreeMap::new();
+    for net in op_networks {
+        for l in &net.links {
+            match best.get(&l.operation) {
+                Some(b) if b.score >= l.score => {}
+                _ => {
+                    best.insert(l.operation.clone(), l.clone());
+                }
+            }
+        }
+    }
+    let mut v: Vec<link::Link> = best.into_values().collect();
+    v.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.operation.cmp(&b.operation)));
+    v
 }
 
 impl Network {
@@ -75,6 +136,7 @@ impl Network {
             accounts: members.len(),
             core_accounts: 0,
             amplifier_accounts: 0,
+            attributed_accounts: 0,
             members,
             posts: 0,
             first_post: None,
@@ -98,6 +160,7 @@ impl Network {
             timeline: timeline::timeline(&[], &Default::default()),
             narratives: Vec::new(),
             links: Vec::new(),
+            operation: String::new(),
         }
     }
 }
@@ -113,6 +176,11 @@ pub struct Characterised {
     pub dismissed_of: Vec<Option<u32>>,
     pub role: Vec<Option<roles::Role>>,
     pub indicators: Vec<indicators::Indicators>,
+    /// Accounts attributed to a network on account-level evidence, by account.
+    pub attributions: Vec<attribute::Attribution>,
+    pub operations: Vec<Operation>,
+    /// Operation index per account, or `None`.
+    pub operation_of: Vec<Option<u32>>,
 }
 
 /// Characterises the candidate `groups` of `data`; `lap` is called after each named step.
@@ -189,38 +257,149 @@ pub fn characterise(
         list.push(g);
     }
     lap("groups, traction, screen");
-    let mut posts_of: Vec<Vec<usize>> = vec![Vec::new(); networks.len()];
+    // Quiet accounts tied to a network by account-level evidence join it.
+    let excluded: Vec<bool> = (0..n).map(|a| network_of[a].is_some() || dismissed_of[a].is_some()).collect();
+    let members: Vec<Vec<u32>> = networks.iter().map(|g| g.members.clone()).collect();
+    let waves: Vec<Vec<screen::CreationWave>> = networks.iter().map(|g| g.evidence.creation_waves.clone()).collect();
+    let attributions = attribute::attribute(data, index, &members, &waves, &excluded, &opts.attribution);
+    drop(members);
+    let mut posts_by_account = vec![0u64; if attributions.is_empty() { 0 } else { n }];
+    if !attributions.is_empty() {
+        for &a in &data.posts.account {
+            posts_by_account[a as usize] += 1;
+        }
+    }
+    for at in &attributions {
+        let net = &mut networks[at.network as usize];
+        net.members.push(at.account);
+        net.accounts += 1;
+        net.attributed_accounts += 1;
+        net.posts += posts_by_account[at.account as usize];
+        network_of[at.account as usize] = Some(at.network);
+    }
+    for net in &mut networks {
+        net.members.sort_unstable();
+    }
+    lap("attribution");
+    // Networks of one actor are cells of one operation.
+    let ids: Vec<String> = networks.iter().map(|g| g.id.clone()).collect();
+    let members: Vec<Vec<u32>> = networks.iter().map(|g| g.members.clone()).collect();
+    let grouping = operations::group(data, &members, &ids, &opts.operations);
+    drop(members);
+    let mut operation_of = vec![None; n];
+    let mut ops: Vec<Operation> = Vec::with_capacity(grouping.cells.len());
+    for (oi, (cells, ties)) in grouping.cells.iter().zip(grouping.ties).enumerate() {
+        let id = format!("O{}", oi + 1);
+        let mut op_members = Vec::new();
+        for &c in cells {
+            networks[c].operation = id.clone();
+            op_members.extend_from_slice(&networks[c].members);
+        }
+        op_members.sort_unstable();
+        for &m in &op_members {
+            operation_of[m as usize] = Some(oi as u32);
+        }
+        let cell = |f: &dyn Fn(&Network) -> usize| cells.iter().map(|&c| f(&networks[c])).sum::<usize>();
+        ops.push(Operation {
+            id,
+            networks: cells.iter().map(|&c| networks[c].id.clone()).collect(),
+            accounts: op_members.len(),
+            members: op_members,
+            core_accounts: 0,
+            amplifier_accounts: 0,
+            attributed_accounts: cell(&|g| g.attributed_accounts),
+            posts: cells.iter().map(|&c| networks[c].posts).sum(),
+            first_post: cells.iter().filter_map(|&c| networks[c].first_post.clone()).min(),
+            last_post: cells.iter().filter_map(|&c| networks[c].last_post.clone()).max(),
+            confidence: cells.iter().map(|&c| networks[c].confidence).fold(0.0, f64::max),
+            ties,
+            links: Vec::new(),
+            traction: networks[cells[0]].traction.clone(),
+            breakout: None,
+            timeline: timeline::timeline(&[], &Default::default()),
+            narratives: Vec::new(),
+        });
+    }
+    // Operations of several cells get their own analysis; one of one cell shares its network's.
+    let multi: Vec<usize> = (0..ops.len()).filter(|&o| grouping.cells[o].len() > 1).collect();
+    lap("operations");
+    let mut posts_of: Vec<Vec<usize>> = vec![Vec::new(); networks.len() + multi.len()];
+    let mut multi_slot = vec![usize::MAX; ops.len()];
+    for (k, &o) in multi.iter().enumerate() {
+        multi_slot[o] = networks.len() + k;
+    }
     for (i, &a) in data.posts.account.iter().enumerate() {
         if let Some(ni) = network_of[a as usize] {
             posts_of[ni as usize].push(i);
+            if let Some(oi) = operation_of[a as usize] {
+                let slot = multi_slot[oi as usize];
+                if slot != usize::MAX {
+                    posts_of[slot].push(i);
+                }
+            }
         }
     }
-    let mut first_day = Vec::with_capacity(networks.len());
-    for (net, rows) in networks.iter_mut().zip(&posts_of) {
+    let mut first_day = Vec::with_capacity(posts_of.len());
+    let mut series: Vec<Timeline> = Vec::with_capacity(posts_of.len());
+    for rows in &posts_of {
         let t: Vec<i64> = rows.iter().map(|&i| data.posts.time_ms[i]).collect();
-        net.timeline = timeline::timeline(&t, &opts.timeline);
+        series.push(timeline::timeline(&t, &opts.timeline));
         first_day.push(t.iter().min().map_or(0, |t| t.div_euclid(timeline::MS_PER_DAY)));
     }
-    let days: Vec<usize> = networks.iter().map(|n| n.timeline.daily.len()).collect();
+    let days: Vec<usize> = series.iter().map(|s| s.daily.len()).collect();
     lap("time");
     let narratives = narratives::narratives(data, &posts_of, &first_day, &days, &opts.narratives);
-    for (net, mut n) in networks.iter_mut().zip(narratives) {
-        for narrative in &mut n {
-            narrative.ramps = timeline::series_ramps(&narrative.daily, &net.timeline, &opts.timeline);
-        }
+    drop(posts_of);
+    let mut analysed: Vec<(Timeline, Vec<narratives::Narrative>)> = series
+        .into_iter()
+        .zip(narratives)
+        .map(|(tl, mut n)| {
+            for narrative in &mut n {
+                narrative.ramps = timeline::series_ramps(&narrative.daily, &tl, &opts.timeline);
+            }
+            (tl, n)
+        })
+        .collect();
+    let op_analysed = analysed.split_off(networks.len());
+    for (net, (tl, n)) in networks.iter_mut().zip(analysed) {
+        net.timeline = tl;
         net.narratives = n;
     }
-    drop(posts_of);
     lap("narratives");
     let labels: Vec<String> = networks.iter().chain(&dismissed).map(|g| g.id.clone()).collect();
     let breakout = breakout::breakout(data, index, &network_of, &dismissed_of, networks.len(), &labels);
     for (net, b) in networks.iter_mut().zip(breakout) {
         net.breakout = Some(b);
     }
+    for (o, op) in ops.iter_mut().enumerate() {
+        if multi_slot[o] == usize::MAX {
+            let net = &networks[grouping.cells[o][0]];
+            op.timeline = net.timeline.clone();
+            op.narratives = net.narratives.clone();
+            op.breakout = net.breakout.clone();
+        }
+    }
+    if !multi.is_empty() {
+        for ((tl, n), &o) in op_analysed.into_iter().zip(&multi) {
+            ops[o].timeline = tl;
+            ops[o].narratives = n;
+        }
+        let labels: Vec<String> =
+            ops.iter().map(|o| o.id.clone()).chain(dismissed.iter().map(|g| g.id.clone())).collect();
+        let mut tr = traction::traction(data, index, &operation_of, ops.len());
+        let br = breakout::breakout(data, index, &operation_of, &dismissed_of, ops.len(), &labels);
+        for &o in &multi {
+            ops[o].traction = std::mem::take(&mut tr[o]);
+            ops[o].breakout = Some(br[o].clone());
+        }
+    }
     lap("breakout");
     let indicators = indicators::indicators(data);
     lap("indicators");
-    let role = roles::roles(data, index, &network_of);
+    let mut role = roles::roles(data, index, &network_of);
+    for at in &attributions {
+        role[at.account as usize] = Some(roles::Role::Amplifier);
+    }
     for (a, r) in role.iter().enumerate() {
         if let (Some(r), Some(ni)) = (r, network_of[a]) {
             let net = &mut networks[ni as usize];
@@ -230,6 +409,22 @@ pub fn characterise(
             }
         }
     }
+    for op in &mut ops {
+        for net in op.networks.iter().filter_map(|id| networks.iter().find(|n| &n.id == id)) {
+            op.core_accounts += net.core_accounts;
+            op.amplifier_accounts += net.amplifier_accounts;
+        }
+    }
     lap("roles");
-    Characterised { networks, network_of, dismissed, dismissed_of, role, indicators }
+    Characterised {
+        networks,
+        network_of,
+        dismissed,
+        dismissed_of,
+        role,
+        indicators,
+        attributions,
+        operations: ops,
+        operation_of,
+    }
 }

@@ -247,6 +247,8 @@ pub fn synthetic(accounts: usize, degree: usize, seed: u64, hostile: &[&str]) ->
             accounts: members.len(),
             core_accounts: if g == 2 { 0 } else { core },
             amplifier_accounts: if g == 2 { 0 } else { members.len() - core },
+            attributed_accounts: 0,
+            operation: if g == 2 { String::new() } else { "O1".into() },
             posts: times.len() as u64,
             first_post: fmt(times.iter().copied().min()),
             last_post: fmt(times.iter().copied().max()),
@@ -277,6 +279,40 @@ pub fn synthetic(accounts: usize, degree: usize, seed: u64, hostile: &[&str]) ->
         });
     }
     let dismissed = vec![nets.pop().expect("three groups")];
+    // The two networks are cells of one operation, tied by (hostile) evidence.
+    let mut op_members: Vec<u32> = nets.iter().flat_map(|n| n.members.iter().copied()).collect();
+    op_members.sort_unstable();
+    let operation = crate::characterise::Operation {
+        id: "O1".into(),
+        networks: nets.iter().map(|n| n.id.clone()).collect(),
+        accounts: op_members.len(),
+        core_accounts: nets.iter().map(|n| n.core_accounts).sum(),
+        amplifier_accounts: nets.iter().map(|n| n.amplifier_accounts).sum(),
+        attributed_accounts: 0,
+        posts: nets.iter().map(|n| n.posts).sum(),
+        first_post: nets.iter().filter_map(|n| n.first_post.clone()).min(),
+        last_post: nets.iter().filter_map(|n| n.last_post.clone()).max(),
+        confidence: 0.8,
+        ties: vec![crate::characterise::operations::Tie {
+            networks: ["N1".into(), "N2".into()],
+            score: 0.93,
+            evidence: vec![crate::characterise::link::LinkEvidence {
+                fingerprint: "hashtags".into(),
+                similarity: 0.7,
+                detail: hostile.get(2).map_or("#tag".to_string(), |h| h.to_string()),
+            }],
+        }],
+        links: nets[0].links.clone(),
+        traction: nets[0].traction.clone(),
+        breakout: None,
+        timeline: nets[0].timeline.clone(),
+        narratives: nets[0].narratives.clone(),
+        members: op_members,
+    };
+    let mut operation_of = vec![None; data.accounts.len()];
+    for &m in &operation.members {
+        operation_of[m as usize] = Some(0);
+    }
     let det = Detection {
         signals: SIGNALS.to_vec(),
         edges: SIGNALS.iter().map(|_| Edges::default()).collect(),
@@ -289,6 +325,9 @@ pub fn synthetic(accounts: usize, degree: usize, seed: u64, hostile: &[&str]) ->
         coordination_score,
         role,
         indicators: crate::characterise::indicators::indicators(&data),
+        attributions: Vec::new(),
+        operations: vec![operation],
+        operation_of,
         timings: Vec::new(),
     };
     (data, det)

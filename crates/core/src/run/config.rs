@@ -4,7 +4,9 @@
 //! --config FILE` reads a file in which every key is optional. Unknown keys and unknown
 //! signal names are errors, so a typo never silently falls back to a default.
 
+use crate::characterise::attribute::AttributionOptions;
 use crate::characterise::narratives::NarrativeOptions;
+use crate::characterise::operations::OperationOptions;
 use crate::characterise::screen::ScreenOptions;
 use crate::characterise::timeline::TimelineOptions;
 use crate::pipeline::{DetectOptions, Signal, SIGNALS};
@@ -74,6 +76,10 @@ pub struct DetectConfig {
     pub timeline: TimelineOptions,
     /// `[narratives]`: distinctive terms and hashtags grouped into narratives.
     pub narratives: NarrativeOptions,
+    /// `[attribution]`: low-activity accounts tied to a network by account-level evidence.
+    pub attribution: AttributionOptions,
+    /// `[operations]`: networks grouped into operations by the actor's fingerprints.
+    pub operations: OperationOptions,
     pub signals: BTreeMap<String, SignalSection>,
 }
 
@@ -142,6 +148,30 @@ const KEY_DOCS: &[(&str, &str, &str)] = &[
     ("narratives", "min_z", "Smallest z-score of a distinctive feature against the rest of the data."),
     ("narratives", "max_narratives", "Most narratives reported per network."),
     ("narratives", "prior", "Strength of the Dirichlet prior (pseudo-count mass) of the feature model."),
+    ("attribution", "enabled", "false: only accounts tied by the co-action signals are members."),
+    ("attribution", "max_posts", "Accounts with more posts than this are left to the co-action signals."),
+    (
+        "attribution",
+        "max_expected_false",
+        "Most candidates expected to match one account's evidence by chance (candidates x product of background rates).",
+    ),
+    (
+        "attribution",
+        "max_false_share",
+        "Most expected chance matches as a share of the accounts attributed (a false discovery rate).",
+    ),
+    (
+        "attribution",
+        "min_families",
+        "Fewest independent evidence families (how the account was made, looks, is run, what it did).",
+    ),
+    ("attribution", "min_lift", "How many times more common among members than among the others a template must be."),
+    ("operations", "enabled", "false: every network is an operation of its own."),
+    (
+        "operations",
+        "min_score",
+        "Smallest link score, in both directions, that ties two networks as cells of one operation (also needs two content fingerprints).",
+    ),
 ];
 
 /// What each section is, for the documented default file.
@@ -155,6 +185,16 @@ const SECTION_DOCS: &[(&str, &str)] = &[
     ),
     ("timeline", "Bursts, dormant periods and re-emergence in each network's daily series."),
     ("narratives", "Narratives: distinctive terms and hashtags of each network, grouped."),
+    (
+        "attribution",
+        "Attribution: accounts too quiet for the co-action signals (or only in a users file) join a\n\
+         network on at least two independent kinds of account-level evidence, tested against chance.",
+    ),
+    (
+        "operations",
+        "Operations: networks tied by an actor's fingerprints (the link test, between the networks of\n\
+         the run) are cells of one operation.",
+    ),
 ];
 
 impl DetectConfig {
@@ -186,6 +226,8 @@ impl DetectConfig {
             screen: opts.screen.clone(),
             timeline: opts.timeline.clone(),
             narratives: opts.narratives.clone(),
+            attribution: opts.attribution.clone(),
+            operations: opts.operations.clone(),
             signals,
         }
     }
@@ -300,6 +342,30 @@ impl DetectConfig {
                 "must be 1..=10000 and at most 1000",
             ));
         }
+        let at = &self.attribution;
+        if !(at.max_expected_false.is_finite() && at.max_expected_false > 0.0) {
+            return Err(invalid("attribution.max_expected_false", at.max_expected_false.to_string(), "must be > 0"));
+        }
+        if !(at.max_false_share > 0.0 && at.max_false_share < 1.0) {
+            return Err(invalid(
+                "attribution.max_false_share",
+                at.max_false_share.to_string(),
+                "must be between 0 and 1",
+            ));
+        }
+        if !(1..=4).contains(&at.min_families) {
+            return Err(invalid("attribution.min_families", at.min_families.to_string(), "must be between 1 and 4"));
+        }
+        if !(at.min_lift.is_finite() && at.min_lift >= 1.0) {
+            return Err(invalid("attribution.min_lift", at.min_lift.to_string(), "must be >= 1"));
+        }
+        if !(0.0..=1.0).contains(&self.operations.min_score) {
+            return Err(invalid(
+                "operations.min_score",
+                self.operations.min_score.to_string(),
+                "must be between 0 and 1",
+            ));
+        }
         for name in self.signals.keys() {
             if let Err(reason) = name.parse::<crate::signals::SignalKind>() {
                 return Err(ConfigError::UnknownSignal { name: name.clone(), reason });
@@ -333,6 +399,8 @@ impl DetectConfig {
             screen: c.clone(),
             timeline: self.timeline.clone(),
             narratives: self.narratives.clone(),
+            attribution: self.attribution.clone(),
+            operations: self.operations.clone(),
         })
     }
 }

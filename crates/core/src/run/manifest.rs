@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 
 /// The version of the run folder's layout and files this build writes and reads. Version 1
 /// (cibscan before the typed run) had no `format_version` field; version 2 had no `group`
-/// column in `edges.csv`.
-pub const FORMAT_VERSION: u32 = 3;
+/// column in `edges.csv`; version 3 had no operations (`operations.json`, the `operation_id`
+/// column of `accounts.csv`) and no attributions (`attributions.json`).
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The tool that wrote a run.
 pub const TOOL: &str = concat!("cibscan ", env!("CARGO_PKG_VERSION"));

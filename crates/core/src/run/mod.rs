@@ -29,15 +29,19 @@ pub mod file {
     pub const ACCOUNTS: &str = "accounts.csv";
     pub const NETWORKS: &str = "networks.json";
     pub const DISMISSED: &str = "dismissed.json";
+    pub const OPERATIONS: &str = "operations.json";
+    pub const ATTRIBUTIONS: &str = "attributions.json";
     pub const EDGES: &str = "edges.csv";
     pub const INDICATORS: &str = "indicators.csv";
     pub const GEXF: &str = "network.gexf";
     pub const GRAPHML: &str = "network.graphml";
     pub const REPORT: &str = "report.html";
     /// The files that commands acting on a run read (and so must be present and sound).
-    pub const READ_BACK: [&str; 6] = [MANIFEST, ACCOUNTS, NETWORKS, DISMISSED, EDGES, INDICATORS];
+    pub const READ_BACK: [&str; 8] =
+        [MANIFEST, ACCOUNTS, NETWORKS, OPERATIONS, ATTRIBUTIONS, DISMISSED, EDGES, INDICATORS];
     /// Every file `detect` writes besides the manifest (recorded in it with their hashes).
-    pub const ALL: [&str; 8] = [ACCOUNTS, NETWORKS, DISMISSED, EDGES, INDICATORS, GEXF, GRAPHML, REPORT];
+    pub const ALL: [&str; 10] =
+        [ACCOUNTS, NETWORKS, OPERATIONS, ATTRIBUTIONS, DISMISSED, EDGES, INDICATORS, GEXF, GRAPHML, REPORT];
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +76,8 @@ pub struct AccountRow {
     pub account_id: String,
     pub screen_name: String,
     pub network_id: String,
+    /// The operation the account's network is a cell of (empty outside networks).
+    pub operation_id: String,
     pub role: String,
     pub coordination_score: f64,
     /// Mean of the account's indicators (`indicators.csv`); empty when none is measurable.
@@ -87,6 +93,15 @@ pub struct DismissedGroup {
     #[serde(flatten)]
     pub group: Network,
     pub account_ids: Vec<String>,
+}
+
+/// One account attributed to a network on account-level evidence (`attributions.json`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AttributionRow {
+    pub account_id: String,
+    pub network_id: String,
+    #[serde(flatten)]
+    pub attribution: crate::characterise::attribute::Attribution,
 }
 
 /// `edges.csv`: the fused weight of each account pair and each signal's surprise.
@@ -216,6 +231,16 @@ impl Run {
     /// `networks.json` (the members are not in it: see [`Run::membership`]).
     pub fn networks(&self) -> Result<Vec<Network>, RunError> {
         read_json(&self.path(file::NETWORKS))
+    }
+
+    /// `operations.json` (members are in `accounts.csv`, column `operation_id`).
+    pub fn operations(&self) -> Result<Vec<crate::characterise::Operation>, RunError> {
+        read_json(&self.path(file::OPERATIONS))
+    }
+
+    /// `attributions.json`: why each attributed account is in its network.
+    pub fn attributions(&self) -> Result<Vec<AttributionRow>, RunError> {
+        read_json(&self.path(file::ATTRIBUTIONS))
     }
 
     /// `dismissed.json`.

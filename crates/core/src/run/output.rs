@@ -8,10 +8,11 @@ use std::io::Write;
 use std::path::Path;
 
 /// The header of `accounts.csv`.
-pub const ACCOUNTS_HEADER: [&str; 8] = [
+pub const ACCOUNTS_HEADER: [&str; 9] = [
     "account_id",
     "screen_name",
     "network_id",
+    "operation_id",
     "role",
     "coordination_score",
     "inauthenticity_score",
@@ -32,6 +33,7 @@ pub fn write_accounts(path: &Path, rows: &[AccountRow]) -> std::io::Result<()> {
             neutralise_id(&r.account_id).as_ref(),
             neutralise(&r.screen_name).as_ref(),
             &r.network_id,
+            &r.operation_id,
             &r.role,
             &format!("{:.4}", r.coordination_score),
             &r.inauthenticity_score.map(|v| format!("{v:.4}")).unwrap_or_default(),
@@ -85,7 +87,8 @@ fn dismissed_groups(data: &crate::Dataset, det: &crate::pipeline::Detection) -> 
         .collect()
 }
 
-/// Writes `accounts.csv`, `networks.json`, `dismissed.json`, `edges.csv`, `network.gexf`,
+/// Writes `accounts.csv`, `networks.json`, `operations.json`, `attributions.json`,
+/// `dismissed.json`, `edges.csv`, `network.gexf`,
 /// `network.graphml` and `report.html` of a detection run into `dir`; returns the number of
 /// rows of `edges.csv`.
 pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::pipeline::Detection) -> std::io::Result<u64> {
@@ -103,6 +106,7 @@ pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::pipeline:
                 account_id: data.accounts.key.get(a).to_string(),
                 screen_name: data.strings.opt(data.accounts.screen_name[i]).unwrap_or("").to_string(),
                 network_id: network.map(|n| det.networks[n as usize].id.clone()).unwrap_or_default(),
+                operation_id: det.operation_of[i].map(|o| det.operations[o as usize].id.clone()).unwrap_or_default(),
                 role: det.role[i].map(|r| r.name().to_string()).unwrap_or_default(),
                 coordination_score: if network.is_some() { det.coordination_score[i] } else { 0.0 },
                 inauthenticity_score: det.indicators[i].score(),
@@ -114,6 +118,17 @@ pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::pipeline:
     write_accounts(&dir.join("accounts.csv"), &rows)?;
     write_indicators(&dir.join("indicators.csv"), data, det)?;
     write_json(&dir.join("networks.json"), &det.networks)?;
+    write_json(&dir.join("operations.json"), &det.operations)?;
+    let attributions: Vec<crate::run::AttributionRow> = det
+        .attributions
+        .iter()
+        .map(|at| crate::run::AttributionRow {
+            account_id: data.accounts.key.get(at.account).to_string(),
+            network_id: det.networks[at.network as usize].id.clone(),
+            attribution: at.clone(),
+        })
+        .collect();
+    write_json(&dir.join("attributions.json"), &attributions)?;
     write_json(&dir.join("dismissed.json"), &dismissed_groups(data, det))?;
     crate::report::graphfile::write_gexf(&dir.join("network.gexf"), data, det)?;
     crate::report::graphfile::write_graphml(&dir.join("network.graphml"), data, det)?;
@@ -168,6 +183,7 @@ mod tests {
             account_id: "+Fa0nMj9dZzhLS9CHiXYwCOtryR8b6m5wMR+UQI9lQ=".into(),
             screen_name: "=cmd|' /C calc'!A0".into(),
             network_id: "N1".into(),
+            operation_id: "O1".into(),
             role: String::new(),
             coordination_score: 0.5,
             inauthenticity_score: None,
@@ -179,7 +195,8 @@ mod tests {
         let rec = r.records().next().unwrap().unwrap();
         assert_eq!(&rec[0], row.account_id);
         assert_eq!(&rec[1], "'=cmd|' /C calc'!A0");
-        assert_eq!(&rec[5], "");
-        assert_eq!(&rec[7], "co_retweet;co_url");
+        assert_eq!(&rec[3], "O1");
+        assert_eq!(&rec[6], "");
+        assert_eq!(&rec[8], "co_retweet;co_url");
     }
 }
