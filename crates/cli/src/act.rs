@@ -145,13 +145,22 @@ pub fn export(what: ExportCommand, quiet: bool) -> Result<()> {
             use cibscan_core::act::disclosure;
             let opened = rundir::open(&run)?;
             let data = rundir::dataset(&opened, quiet)?;
-            let m = opened.membership(&data)?;
-            let (network_of, names) = (m.network_of, m.networks);
-            let Some(n) = names.iter().position(|x| *x == network) else {
-                bail!("no network {network:?} in {} (networks: {})", run.display(), names.join(", "))
-            };
-            let members: Vec<u32> =
-                (0..network_of.len() as u32).filter(|&a| network_of[a as usize] == Some(n as u32)).collect();
+            // A network, or a whole operation (all its cells).
+            let rows = opened.accounts()?;
+            let members: Vec<u32> = rows
+                .iter()
+                .filter(|r| !r.network_id.is_empty() && (r.network_id == network || r.operation_id == network))
+                .filter_map(|r| data.accounts.lookup(&r.account_id))
+                .collect();
+            if members.is_empty() {
+                let mut ids: Vec<&str> = rows.iter().map(|r| r.network_id.as_str()).filter(|n| !n.is_empty()).collect();
+                ids.extend(rows.iter().map(|r| r.operation_id.as_str()).filter(|n| !n.is_empty()));
+                ids.sort_unstable();
+                ids.dedup();
+                bail!("no network or operation {network:?} in {} (there are: {})", run.display(), ids.join(", "))
+            }
+            let mut members = members;
+            members.sort_unstable();
             // A new key is saved beside the folder (never in it: the folder is for publication)
             // and only once the disclosure is written, so a failure leaves no key behind.
             let (key, new_key_path) = match &key_file {
@@ -191,7 +200,7 @@ pub fn export(what: ExportCommand, quiet: bool) -> Result<()> {
                 eprintln!("new HMAC key saved to {} (keep it secret; reuse it for consistent hashes)", path.display());
             }
             outln!(
-                "network {network}: {} accounts ({} hashed), {} tweets; wrote {}",
+                "{network}: {} accounts ({} hashed), {} tweets; wrote {}",
                 m.counts.accounts,
                 m.counts.hashed_accounts,
                 m.counts.tweets,

@@ -213,13 +213,14 @@ enum ExportCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// A network's users and tweets files in the archive format, with the identities of
+    /// A network's (or an operation's) users and tweets files in the archive format, with the identities of
     /// accounts under the follower threshold replaced by a keyed hash, and a manifest.
     Disclosure {
         /// A `cibscan detect` output directory.
         #[arg(long)]
         run: PathBuf,
-        /// The network to disclose (an id of networks.json).
+        /// The network to disclose (an id of networks.json), or a whole operation (an id of
+        /// operations.json: all its networks).
         #[arg(long)]
         network: String,
         /// Output directory.

@@ -26,7 +26,7 @@ fn takedown_and_indicators_come_from_the_run() {
     let flagged: Vec<&str> =
         accounts.lines().skip(1).filter(|l| l.split(',').nth(2).is_some_and(|n| !n.is_empty())).collect();
     let takedown = std::fs::read_to_string(run.join("takedown.csv")).unwrap();
-    assert!(takedown.starts_with("account_id,screen_name,network_id,role,"));
+    assert!(takedown.starts_with("account_id,screen_name,network_id,operation_id,role,"));
     assert_eq!(takedown.lines().skip(1).collect::<Vec<_>>(), flagged);
 
     let out = tmp.path().join("ind.csv");

@@ -73,7 +73,16 @@ fn every_damaged_run_file_is_a_clear_error_for_every_command() {
         }),
     ];
     let mut checked = 0;
-    for name in ["run.json", "accounts.csv", "networks.json", "dismissed.json", "edges.csv", "indicators.csv"] {
+    for name in [
+        "run.json",
+        "accounts.csv",
+        "networks.json",
+        "operations.json",
+        "attributions.json",
+        "dismissed.json",
+        "edges.csv",
+        "indicators.csv",
+    ] {
         for (what, damage) in &damages {
             let case = tmp.path().join(format!("{name}-{}", what.replace(' ', "_")));
             copy_dir(&good, &case);
@@ -87,7 +96,7 @@ fn every_damaged_run_file_is_a_clear_error_for_every_command() {
             }
         }
     }
-    assert_eq!(checked, 6 * 5 * 5);
+    assert_eq!(checked, 8 * 5 * 5);
 
     // A run written by an earlier cibscan (untyped run.json) is named as such.
     let old = tmp.path().join("old");

@@ -39,7 +39,7 @@ fn oracle(truth_dir: &Path, out: &Path) {
     for rec in r.records() {
         let rec = rec.unwrap();
         let (id, op, role) = (&rec[0], &rec[2], &rec[3]);
-        w.write_record([id, "", op, role, "1", "0", "0", ""]).unwrap();
+        w.write_record([id, "", op, op, role, "1", "0", "0", ""]).unwrap();
     }
     w.flush().unwrap();
 }

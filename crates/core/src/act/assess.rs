@@ -439,6 +439,7 @@ mod tests {
             account_id: id.into(),
             screen_name: handle.into(),
             network_id: network.into(),
+            operation_id: if network.is_empty() { String::new() } else { "O1".into() },
             role: if network.is_empty() { String::new() } else { "amplifier".into() },
             coordination_score: if network.is_empty() { 0.0 } else { 0.99 },
             inauthenticity_score: score,

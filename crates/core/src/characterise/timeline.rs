@@ -15,7 +15,7 @@
 //!   own level, between activity and at least `min_dormant_days` long: a residual trickle
 //!   of posts is still dormancy. The day after one is a re-emergence.
 //! - **Ramps** are sustained rises: stretches of gently rising segments along which a line
-//!   through the weekly totals climbs at least `min_ramp_rise`-fold (docs/METHODS.md).
+//!   through the daily counts (a level per weekday) climbs at least `min_ramp_rise`-fold (docs/METHODS.md).
 //! - **Time zone**: the UTC offset (whole hours, −12…+14) that puts the largest share of
 //!   posts in local office hours, Monday to Friday 09:00–18:00. State operations post in
 //!   their operators' working hours (the 2020 PRC network in Beijing's); ordinary crowds
@@ -419,7 +419,7 @@ fn segments(daily: &[u64]) -> Vec<Segment> {
 }
 
 /// Ramps: a stretch of change-point segments (dormancy excluded), each a little busier than
-/// the one before, along which a least-squares line through the weekly totals climbs at
+/// the one before, along which a least-squares line through the daily counts (a level per weekday) climbs at
 /// least `min_ramp_rise`-fold over at least `min_ramp_days`, with a slope over 2.5
 /// standard errors. A change-point segment is flat by construction, so a steady climb hides
 /// inside one or a few; the line finds it, and its onset is the stretch's first day.
@@ -466,12 +466,19 @@ fn ramps(daily: &[u64], segments: &[Segment], dormant: &[bool], first: i64, opts
         {
             j += 1;
         }
-        let found = (k..=j)
-            .rev()
-            .find_map(|e| rising_line(&daily[active[k].start..active[e].end], opts).map(|(from, to)| (e, from, to)));
+        // The longest stretch that rises: ending with a later piece, or inside the last
+        // piece a whole number of weeks before its end (a climb that levels off).
+        let found = (k..=j).rev().find_map(|e| {
+            let (start, end) = (active[k].start, active[e].end);
+            let floor = if e > k { active[e].start + 1 } else { start + opts.min_ramp_days.max(1) as usize };
+            (0..)
+                .map(|w| end.saturating_sub(7 * w))
+                .take_while(|&stop| stop >= floor && stop > start)
+                .find_map(|stop| rising_line(&daily[start..stop], opts).map(|(from, to)| (e, stop, from, to)))
+        });
         match found {
-            Some((e, from, to)) => {
-                out.push(ramp(active[k].start, active[e].end, from, to));
+            Some((e, stop, from, to)) => {
+                out.push(ramp(active[k].start, stop, from, to));
                 k = e + 1;
             }
             None => k += 1,
@@ -480,29 +487,47 @@ fn ramps(daily: &[u64], segments: &[Segment], dormant: &[bool], first: i64, opts
     out
 }
 
-/// The start and end (posts per day) of a least-squares line through the weekly totals of
-/// `days` (whole weeks: operations keep office weeks, and a weekday cycle would drown a
-/// daily trend) when it rises enough and significantly (see [`ramps`]).
+/// The start and end (posts per day) of a least-squares line through the daily counts of
+/// `days` with a level per day of the week (operations keep office weeks: a weekday cycle
+/// would drown a daily trend, and weekly totals leave too few points), when it rises at
+/// least `min_ramp_rise`-fold with a slope over 2.5 standard errors (see [`ramps`]).
 fn rising_line(days: &[u64], opts: &TimelineOptions) -> Option<(f64, f64)> {
-    let weeks: Vec<f64> = days.chunks_exact(7).map(|w| w.iter().sum::<u64>() as f64).collect();
-    let n = weeks.len();
-    if (days.len() as i64) < opts.min_ramp_days || n < 3 {
+    let n = days.len();
+    if (n as i64) < opts.min_ramp_days || n < 14 {
         return None;
     }
-    let nf = n as f64;
-    let mean_t = (nf - 1.0) / 2.0;
-    let mean_y = weeks.iter().sum::<f64>() / nf;
+    // Centre counts and times within each day of the week: the slope is then free of the
+    // weekday levels (fixed effects).
+    let mut sum_y = [0.0f64; 7];
+    let mut sum_t = [0.0f64; 7];
+    let mut count = [0.0f64; 7];
+    for (t, &y) in days.iter().enumerate() {
+        sum_y[t % 7] += y as f64;
+        sum_t[t % 7] += t as f64;
+        count[t % 7] += 1.0;
+    }
     let (mut sxy, mut sxx) = (0.0, 0.0);
-    for (t, &y) in weeks.iter().enumerate() {
-        sxy += (t as f64 - mean_t) * (y - mean_y);
-        sxx += (t as f64 - mean_t).powi(2);
+    for (t, &y) in days.iter().enumerate() {
+        let (ct, cy) = (t as f64 - sum_t[t % 7] / count[t % 7], y as f64 - sum_y[t % 7] / count[t % 7]);
+        sxy += ct * cy;
+        sxx += ct * ct;
+    }
+    if sxx <= 0.0 {
+        return None;
     }
     let slope = sxy / sxx;
-    let intercept = mean_y - slope * mean_t;
-    let resid: f64 = weeks.iter().enumerate().map(|(t, &y)| (y - intercept - slope * t as f64).powi(2)).sum();
-    // Three weeks leave one degree of freedom; a perfect line has no residual at all.
-    let se = if n > 2 { (resid / (nf - 2.0) / sxx).sqrt() } else { f64::INFINITY };
-    let (from, to) = (intercept / 7.0, (intercept + slope * (nf - 1.0)) / 7.0);
+    let resid: f64 = days
+        .iter()
+        .enumerate()
+        .map(|(t, &y)| {
+            let (ct, cy) = (t as f64 - sum_t[t % 7] / count[t % 7], y as f64 - sum_y[t % 7] / count[t % 7]);
+            (cy - slope * ct).powi(2)
+        })
+        .sum();
+    let se = (resid / (n as f64 - 8.0) / sxx).sqrt();
+    let mean = days.iter().sum::<u64>() as f64 / n as f64;
+    let half = slope * (n as f64 - 1.0) / 2.0;
+    let (from, to) = (mean - half, mean + half);
     (slope > 2.5 * se && from > 0.0 && to >= opts.min_ramp_rise * from).then_some((from, to))
 }
 

@@ -1,7 +1,7 @@
 //! Network files for Gephi and other graph tools: GEXF 1.3 and GraphML.
 //!
 //! Nodes are the flagged accounts, their ids the account ids (as in accounts.csv), with
-//! screen name, network, role, signals, coordination and inauthenticity scores and posts;
+//! screen name, network, operation, role, signals, coordination and inauthenticity scores and posts;
 //! edges the fused coordination edges between them (weight, plus each signal's surprise). Every string comes
 //! from the data, which adversaries write: it is XML-escaped, and characters XML 1.0 forbids
 //! (most control characters) are dropped so the file always parses.
@@ -36,6 +36,7 @@ struct Node {
     id: String,
     label: String,
     network: String,
+    operation: String,
     role: &'static str,
     signals: String,
     coordination_score: f64,
@@ -55,6 +56,9 @@ fn nodes(data: &Dataset, det: &Detection) -> Vec<Node> {
                 id: xml_escape(data.accounts.key.get(a)),
                 label: xml_escape(data.strings.opt(data.accounts.screen_name[a as usize]).unwrap_or("")),
                 network: xml_escape(&det.networks[net as usize].id),
+                operation: det.operation_of[a as usize]
+                    .map(|o| xml_escape(&det.operations[o as usize].id))
+                    .unwrap_or_default(),
                 role: det.role[a as usize].map_or("", |r| r.name()),
                 signals: det.signal_names(a),
                 coordination_score: det.coordination_score[a as usize],
@@ -74,8 +78,9 @@ fn edges(data: &Dataset, det: &Detection) -> Vec<(String, String, f64, Vec<Optio
 }
 
 /// Node attributes: (id, type) in GEXF's and GraphML's type names.
-const NODE_ATTRIBUTES: [(&str, &str, &str); 6] = [
+const NODE_ATTRIBUTES: [(&str, &str, &str); 7] = [
     ("network", "string", "string"),
+    ("operation", "string", "string"),
     ("role", "string", "string"),
     ("signals", "string", "string"),
     ("coordination_score", "double", "double"),
@@ -85,9 +90,10 @@ const NODE_ATTRIBUTES: [(&str, &str, &str); 6] = [
 
 impl Node {
     /// Attribute values in [`NODE_ATTRIBUTES`] order (`None`: not measurable).
-    fn values(&self) -> [Option<String>; 6] {
+    fn values(&self) -> [Option<String>; 7] {
         [
             Some(self.network.clone()),
+            Some(self.operation.clone()),
             Some(self.role.to_string()),
             Some(self.signals.clone()),
             Some(format!("{:.4}", self.coordination_score)),

@@ -156,15 +156,17 @@ proptest::proptest! {
     /// `Damaged` error naming the file, never a panic.
     #[test]
     fn crafted_run_files_never_panic(
-        accounts in "(?s)(account_id,screen_name,network_id,role,coordination_score,inauthenticity_score,posts,signals\n)?.{0,200}",
+        accounts in "(?s)(account_id,screen_name,network_id,operation_id,role,coordination_score,inauthenticity_score,posts,signals\n)?.{0,200}",
         networks in "(?s)\\[?.{0,200}",
         edges in "(?s)(source,target,weight\n)?.{0,200}",
         indicators in "(?s).{0,200}",
     ) {
         let tmp = tempfile::tempdir().unwrap();
-        let files: [(&str, &[u8]); 5] = [
+        let files: [(&str, &[u8]); 7] = [
             (file::ACCOUNTS, accounts.as_bytes()),
             (file::NETWORKS, networks.as_bytes()),
+            (file::OPERATIONS, networks.as_bytes()),
+            (file::ATTRIBUTIONS, networks.as_bytes()),
             (file::DISMISSED, networks.as_bytes()),
             (file::EDGES, edges.as_bytes()),
             (file::INDICATORS, indicators.as_bytes()),
@@ -174,6 +176,8 @@ proptest::proptest! {
         if let Err(e) = run.accounts() { proptest::prop_assert!(named(e, file::ACCOUNTS)); }
         if let Err(e) = run.networks() { proptest::prop_assert!(named(e, file::NETWORKS)); }
         if let Err(e) = run.dismissed() { proptest::prop_assert!(named(e, file::DISMISSED)); }
+        if let Err(e) = run.operations() { proptest::prop_assert!(named(e, file::OPERATIONS)); }
+        if let Err(e) = run.attributions() { proptest::prop_assert!(named(e, file::ATTRIBUTIONS)); }
         if let Err(e) = run.edges() { proptest::prop_assert!(named(e, file::EDGES)); }
         if let Err(e) = run.indicators() { proptest::prop_assert!(named(e, file::INDICATORS)); }
     }
