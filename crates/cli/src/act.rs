@@ -35,8 +35,8 @@ pub fn assess(list: &Path, run: &Path, out: &Path, min_posts: u64) -> Result<()>
     Ok(())
 }
 
-/// `cibscan link`: rewrites the `links` of the run's networks.json and records the priors
-/// in run.json.
+/// `cibscan link`: rewrites the `links` of the run's networks.json and operations.json and
+/// records the priors in run.json.
 pub fn link(run: &Path, priors: &[(String, PathBuf)], quiet: bool) -> Result<()> {
     let mut run = rundir::open(run)?;
     let data = rundir::dataset(&run, quiet)?;
@@ -69,8 +69,17 @@ pub fn link(run: &Path, priors: &[(String, PathBuf)], quiet: bool) -> Result<()>
     for net in &mut det.networks {
         net.links = networks.iter().find(|n| n.id == net.id).map(|n| n.links.clone()).unwrap_or_default();
     }
+    det.refresh_operation_links();
+    // operations.json as written, with each operation's links from its networks.
+    let mut operations = run.operations()?;
+    for op in &mut operations {
+        let nets: Vec<&cibscan_core::pipeline::Network> =
+            networks.iter().filter(|n| op.networks.contains(&n.id)).collect();
+        op.links = cibscan_core::characterise::operation_links(&nets);
+    }
     use cibscan_core::run::file;
     run.replace_output(file::NETWORKS, |p| cibscan_core::run::output::write_json(p, &networks))?;
+    run.replace_output(file::OPERATIONS, |p| cibscan_core::run::output::write_json(p, &operations))?;
     run.replace_output(file::REPORT, |p| cibscan_core::report::write_report(p, &data, &det))?;
     run.save_manifest(|m| m.priors = prior_records(priors))?;
     for (id, l) in membership.networks.iter().zip(&links) {
@@ -79,6 +88,34 @@ pub fn link(run: &Path, priors: &[(String, PathBuf)], quiet: bool) -> Result<()>
             .map(|x| format!("{} {:.2}{}", x.operation, x.score, if x.linked { " (linked)" } else { "" }))
             .collect();
         outln!("{id}: {}", said.join(", "))?;
+    }
+    Ok(())
+}
+
+/// An operation: its cells and what ties them, its links to earlier takedowns.
+fn print_operation(op: &cibscan_core::act::explain::OperationEvidence) -> Result<()> {
+    use cibscan_core::run::output::printable;
+    outln!(
+        "operation {}: {} accounts ({} attributed) in {} network(s): {}",
+        printable(&op.id),
+        op.accounts,
+        op.attributed_accounts,
+        op.networks.len(),
+        printable(&op.networks.join(", "))
+    )?;
+    for t in &op.ties {
+        outln!(
+            "  {} and {} are cells of one actor (link score {:.2} both ways):",
+            printable(&t.networks[0]),
+            printable(&t.networks[1]),
+            t.score
+        )?;
+        for ev in &t.evidence {
+            outln!("    {} {:.2}: {}", ev.fingerprint, ev.similarity, printable(&ev.detail.replace('\n', " ")))?;
+        }
+    }
+    for l in &op.links {
+        outln!("  linked to earlier takedown {} (score {:.2})", printable(&l.operation), l.score)?;
     }
     Ok(())
 }
@@ -215,7 +252,17 @@ pub fn explain(account: &str, run: &std::path::Path, top: usize, items: usize, j
     use cibscan_core::run::output::printable;
     let run = rundir::open(run)?;
     let data = rundir::dataset(&run, quiet)?;
-    let e = cibscan_core::act::explain::explain(&run, &data, account, top, items)?;
+    use cibscan_core::act::explain::{explain_operation, ExplainError};
+    let e = match cibscan_core::act::explain::explain(&run, &data, account, top, items) {
+        Ok(e) => e,
+        // Not an account: an operation id explains what ties its cells.
+        Err(ExplainError::NotFound(q)) => match explain_operation(&run, account.trim())? {
+            Some(op) if json => return Ok(outln!("{}", serde_json::to_string_pretty(&op)?)?),
+            Some(op) => return print_operation(&op),
+            None => return Err(ExplainError::NotFound(q).into()),
+        },
+        Err(e) => return Err(e.into()),
+    };
     if json {
         outln!("{}", serde_json::to_string_pretty(&e)?)?;
         return Ok(());
@@ -232,6 +279,32 @@ pub fn explain(account: &str, run: &std::path::Path, top: usize, items: usize, j
         "in no network".to_string()
     };
     outln!("account {} (@{}): {place}", printable(&e.account_id), printable(&e.screen_name))?;
+    if let Some(at) = &e.attribution {
+        outln!(
+            "\nattributed to the network on account-level evidence (too quiet for the co-action signals); \
+             {} candidates expected to match this by chance:",
+            if at.expected_false < 0.001 {
+                format!("{:.1e}", at.expected_false)
+            } else {
+                format!("{:.3}", at.expected_false)
+            }
+        )?;
+        for ev in &at.evidence {
+            outln!(
+                "  {}: {} (background rate {:.4})",
+                ev.kind,
+                printable(&ev.detail.replace('\n', " ")),
+                ev.background_rate
+            )?;
+        }
+    }
+    if let Some(op) = e.operation.as_ref().filter(|o| o.networks.len() > 1) {
+        // The ties of this account's network to its sister cells.
+        let mut op = op.clone();
+        op.ties.retain(|t| t.networks.contains(&e.network_id));
+        outln!()?;
+        print_operation(&op)?;
+    }
     for s in &e.signals {
         outln!("\n{} (window {} s)", s.signal, s.window_seconds)?;
         for c in &s.co_actors {

@@ -371,6 +371,7 @@ fn run(cli: Cli) -> Result<()> {
                 {
                     net.links = links;
                 }
+                det.refresh_operation_links();
                 det.timings.push(("link to priors".into(), link_started.elapsed().as_secs_f64()));
             }
             let info = RunInfo {

@@ -262,6 +262,35 @@ fn quality_floor_at_three_seeds() {
             .unwrap_or_else(|| panic!("seed {seed}: no operation in UTC+8"));
         assert!(op["networks"].as_array().unwrap().len() >= 2, "seed {seed}: the cells, grouped: {}", op["networks"]);
         assert!(!op["ties"].as_array().unwrap().is_empty(), "seed {seed}");
+        if seed == "1" {
+            // explain: an attributed account's evidence, and what ties the operation's cells.
+            let explain = |what: &str| -> serde_json::Value {
+                let o = Command::cargo_bin("cibscan")
+                    .unwrap()
+                    .args(["-q", "explain", what, "--json", "--run"])
+                    .arg(&run)
+                    .output()
+                    .unwrap();
+                assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+                serde_json::from_slice(&o.stdout).unwrap()
+            };
+            let id = attributed[0]["account_id"].as_str().unwrap();
+            let e = explain(id);
+            let kinds: Vec<&str> =
+                e["attribution"]["evidence"].as_array().unwrap().iter().map(|k| k["kind"].as_str().unwrap()).collect();
+            assert!(kinds.len() >= 2, "{e}");
+            assert!(e["attribution"]["expected_false"].as_f64().unwrap() <= 0.05, "{e}");
+            assert_eq!(e["network_id"], attributed[0]["network_id"]);
+            let cells = explain(op["id"].as_str().unwrap());
+            let tie = &cells["ties"][0];
+            assert_eq!(tie["networks"].as_array().unwrap().len(), 2, "{cells}");
+            assert!(tie["score"].as_f64().unwrap() >= 0.6, "{cells}");
+            assert!(tie["evidence"].as_array().unwrap().len() >= 2, "{cells}");
+            let human =
+                Command::cargo_bin("cibscan").unwrap().args(["-q", "explain", id, "--run"]).arg(&run).output().unwrap();
+            let human = String::from_utf8_lossy(&human.stdout);
+            assert!(human.contains("attributed to the network") && human.contains("cells of one actor"), "{human}");
+        }
         let near = |got: &serde_json::Value, want: &str| {
             got.as_str().is_some_and(|g| (day_number(g) - day_number(want)).abs() <= 3)
         };

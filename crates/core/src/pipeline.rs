@@ -125,6 +125,15 @@ pub struct Detection {
 }
 
 impl Detection {
+    /// Sets each operation's links to earlier takedowns from its networks' links (after
+    /// `link` filled those).
+    pub fn refresh_operation_links(&mut self) {
+        for op in &mut self.operations {
+            let nets: Vec<&Network> = self.networks.iter().filter(|n| op.networks.contains(&n.id)).collect();
+            op.links = crate::characterise::operation_links(&nets);
+        }
+    }
+
     /// Why `account` was attributed to its network, if it was.
     pub fn attribution(&self, account: u32) -> Option<&crate::characterise::attribute::Attribution> {
         let i = self.attributions.binary_search_by_key(&account, |a| a.account).ok()?;

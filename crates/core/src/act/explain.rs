@@ -86,6 +86,32 @@ pub struct SetAside {
     pub authenticity: Vec<String>,
 }
 
+/// An operation and what ties its networks (cells) together.
+#[derive(Debug, Clone, Serialize)]
+pub struct OperationEvidence {
+    pub id: String,
+    pub networks: Vec<String>,
+    pub accounts: usize,
+    pub attributed_accounts: usize,
+    /// Pairs of cells and the fingerprints they share (empty for one cell).
+    pub ties: Vec<crate::characterise::operations::Tie>,
+    /// Earlier takedowns the operation is linked to.
+    pub links: Vec<crate::characterise::link::Link>,
+}
+
+impl From<crate::characterise::Operation> for OperationEvidence {
+    fn from(o: crate::characterise::Operation) -> Self {
+        OperationEvidence {
+            id: o.id,
+            networks: o.networks,
+            accounts: o.accounts,
+            attributed_accounts: o.attributed_accounts,
+            ties: o.ties,
+            links: o.links.into_iter().filter(|l| l.linked).collect(),
+        }
+    }
+}
+
 /// Why an account is where the run put it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Explanation {
@@ -93,9 +119,19 @@ pub struct Explanation {
     pub screen_name: String,
     /// Empty when the account is in no network.
     pub network_id: String,
+    /// The operation its network is a cell of, with what ties the cells.
+    pub operation: Option<OperationEvidence>,
+    /// Why the account was attributed to its network on account-level evidence (a quiet
+    /// account the co-action signals could not tie), if it was.
+    pub attribution: Option<crate::characterise::attribute::Attribution>,
     /// The coordinated group the screen set aside as authentic, if the account is in one.
     pub dismissed_group: Option<SetAside>,
     pub signals: Vec<SignalEvidence>,
+}
+
+/// The operation `id` of a run (`O1`, …), with what ties its cells, if there is one.
+pub fn explain_operation(run: &crate::run::Run, id: &str) -> Result<Option<OperationEvidence>, ExplainError> {
+    Ok(run.operations()?.into_iter().find(|o| o.id == id).map(OperationEvidence::from))
 }
 
 /// Explains `query` (see [`find_account`]) from a run and its input, read again: the
@@ -109,8 +145,18 @@ pub fn explain(
 ) -> Result<Explanation, ExplainError> {
     let a = find_account(data, query)?;
     let key = data.accounts.key.get(a).to_string();
-    let network_id =
-        run.accounts()?.into_iter().find(|r| r.account_id == key).map(|r| r.network_id).unwrap_or_default();
+    let (network_id, operation_id) = run
+        .accounts()?
+        .into_iter()
+        .find(|r| r.account_id == key)
+        .map(|r| (r.network_id, r.operation_id))
+        .unwrap_or_default();
+    let operation = if operation_id.is_empty() { None } else { explain_operation(run, &operation_id)? };
+    let attribution = if network_id.is_empty() {
+        None
+    } else {
+        run.attributions()?.into_iter().find(|r| r.account_id == key).map(|r| r.attribution)
+    };
     let dismissed_group = if network_id.is_empty() {
         run.dismissed()?
             .into_iter()
@@ -161,6 +207,8 @@ pub fn explain(
         account_id: key,
         screen_name: data.strings.opt(data.accounts.screen_name[a as usize]).unwrap_or("").to_string(),
         network_id,
+        operation,
+        attribution,
         dismissed_group,
         signals: evidence,
     })

@@ -87,6 +87,13 @@ pub fn group(data: &Dataset, members: &[Vec<u32>], ids: &[String], opts: &Operat
                 let mut evidence = ij.evidence;
                 evidence.retain(|e| e.similarity > 0.0);
                 evidence.truncate(6);
+                // `link` speaks of a prior takedown; here the other side is a network.
+                for e in &mut evidence {
+                    e.detail = e
+                        .detail
+                        .replace("prior's", &format!("{}'s", ids[j]))
+                        .replace("prior:", &format!("{}:", ids[j]));
+                }
                 ties.push((
                     i,
                     j,
