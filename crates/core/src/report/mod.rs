@@ -573,11 +573,11 @@ fn operations(out: &mut String, det: &Detection) {
         out.push_str("</tbody></table></div></div>");
         activity_panel(out, tl, &op.narratives, "the operation");
         narratives(out, &op.narratives, "operations.json");
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<p class=\"muted small\">Next: <code>cibscan explain {} --run DIR</code> (what ties the cells), \
              <code>cibscan export disclosure --run DIR --network {} --out FOLDER</code> (all its cells); DIR is this \
-             report's folder.</p></section>\n",
+             report's folder.</p></section>",
             E(&op.id),
             E(&op.id)
         );
@@ -867,10 +867,10 @@ fn network_section(
             E(&clip(data.accounts.key.get(a), 80))
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<code>cibscan export disclosure --run DIR --network {} --out FOLDER</code>, \
-         <code>cibscan export takedown --run DIR</code>; DIR is this report's folder.</p></section>\n",
+         <code>cibscan export takedown --run DIR</code>; DIR is this report's folder.</p></section>",
         E(&net.id)
     );
 }
