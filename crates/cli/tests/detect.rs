@@ -243,6 +243,39 @@ fn quality_floor_at_three_seeds() {
         assert!(kind("organic")["rate"].as_f64().unwrap() <= 0.001, "seed {seed}: {}", kind("organic"));
         // Core vs amplifier, on the operation accounts that were found.
         assert!(e["role_accuracy"].as_f64().unwrap() >= 0.9, "seed {seed}: roles {}", e["role_accuracy"]);
+        // The third party's list (operation accounts among journalists, NGOs and 100 ordinary
+        // accounts, 20 of them created on the operation's creation days): operation accounts
+        // ≥ 95 % coordinated, journalists and NGOs never, ordinary accounts ≤ 1 %.
+        let assessed = tmp.path().join(format!("assess{seed}"));
+        let o = Command::cargo_bin("cibscan")
+            .unwrap()
+            .args(["-q", "assess", "--list"])
+            .arg(sim.join("third_party_list.csv"))
+            .arg("--run")
+            .arg(&run)
+            .arg("--out")
+            .arg(&assessed)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let kind_of: std::collections::HashMap<String, String> = csv::Reader::from_path(sim.join("truth.csv"))
+            .unwrap()
+            .records()
+            .map(|r| r.unwrap())
+            .map(|r| (r[0].to_string(), r[1].to_string()))
+            .collect();
+        let mut listed: std::collections::BTreeMap<String, (u32, u32)> = Default::default();
+        for r in csv::Reader::from_path(assessed.join("assessment.csv")).unwrap().records() {
+            let r = r.unwrap();
+            let k = kind_of.get(&r[0]).cloned().unwrap_or_else(|| "missing".into());
+            let e = listed.entry(k).or_default();
+            e.0 += 1;
+            e.1 += (&r[1] == "coordinated") as u32;
+        }
+        let (ops, jn, ngo, org) = (listed["operation"], listed["journalist"], listed["ngo"], listed["organic"]);
+        assert!(ops.1 as f64 >= 0.95 * ops.0 as f64, "seed {seed}: {listed:?}");
+        assert_eq!((jn.1, ngo.1), (0, 0), "seed {seed}: {listed:?}");
+        assert!(org.0 >= 100 && org.1 as f64 <= 0.01 * org.0 as f64, "seed {seed}: {listed:?}");
         // Quiet accounts came in by attribution, each with its evidence.
         let attributed: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(run.join("attributions.json")).unwrap()).unwrap();

@@ -316,12 +316,10 @@ fn write_third_party(
     take(&mut rng, &|a| a.kind == Kind::Operation && a.op != 0, tp.other_operation_accounts, &mut rows);
     take(&mut rng, &|a| a.kind == Kind::Journalist, tp.journalists, &mut rows);
     take(&mut rng, &|a| a.kind == Kind::Ngo, tp.ngos, &mut rows);
-    take(
-        &mut rng,
-        &|a| a.kind == Kind::Organic && a.flags & world::F_IDOL == 0 && a.role == Role::None,
-        tp.organic,
-        &mut rows,
-    );
+    let on_wave_days = tp.organic_created_on_operation_days.min(tp.organic);
+    let ordinary = |a: &world::Account| a.kind == Kind::Organic && a.flags & world::F_IDOL == 0 && a.role == Role::None;
+    take(&mut rng, &|a| ordinary(a) && a.flags & world::F_WAVE_DAY != 0, on_wave_days, &mut rows);
+    take(&mut rng, &|a| ordinary(a) && a.flags & world::F_WAVE_DAY == 0, tp.organic - on_wave_days, &mut rows);
     for _ in 0..tp.missing {
         let t = time::days_from_civil(2019, 1, 1) * time::MS_PER_DAY + rng.random_range(0..300 * time::MS_PER_DAY);
         let id = time::snowflake(t, rng.random_range(0..1u64 << 22));

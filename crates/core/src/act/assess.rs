@@ -7,11 +7,12 @@
 //! `insufficient_data`, each with its reasons, so a listed journalist or NGO can be shown
 //! to be one.
 //!
-//! `coordinated`: the account is in a network, or it was created on one of a network's
-//! creation-wave days and bears the same marks — two independent kinds of evidence: the
-//! creation day, and its other indicators (handle, profile, followers, automation,
-//! amplification; at least two measured) averaging ≥ 0.5 — though its posts (however few)
-//! co-acted with nobody. `not_coordinated`: enough posts (≥ 5) and neither; a
+//! `coordinated`: the account is in a network — tied by the co-action signals, or, when too
+//! quiet for them, attributed on at least two independent kinds of account-level evidence
+//! tested against chance (detection's attribution, [`crate::characterise::attribute`]: the
+//! one rule for the run and the list, so a listed ordinary account created on a busy
+//! creation day is never `coordinated` on that day alone; its reasons say it was created in a
+//! network's wave). `not_coordinated`: enough posts (≥ 5) and neither; a
 //! member of a coordinated group the screen set aside as authentic (a newsroom, a fandom)
 //! is named with that group. `insufficient_data`: not in the run's input, or too few posts.
 
@@ -49,9 +50,6 @@ pub struct Run {
     networks: HashMap<String, (String, Vec<String>)>,
     /// Account id → creation day (`indicators.csv`).
     created: HashMap<String, String>,
-    /// Account id → mean of its indicators other than the creation batch (`indicators.csv`):
-    /// evidence independent of the creation day.
-    independent_score: HashMap<String, f64>,
     /// Creation-wave day → (network id, accounts of the network created that day).
     wave_days: HashMap<String, (String, u64)>,
 }
@@ -130,14 +128,7 @@ impl Run {
             }
             out.networks.insert(n.id, (n.verdict, n.indicators));
         }
-        let batch = crate::characterise::indicators::Indicators::NAMES.iter().position(|n| *n == "creation_batch");
         for c in created {
-            // Two measured indicators at least, the creation batch left out.
-            let others: Vec<f64> =
-                c.indicators.iter().enumerate().filter(|(i, _)| Some(*i) != batch).filter_map(|(_, v)| *v).collect();
-            if others.len() >= 2 {
-                out.independent_score.insert(c.account_id.clone(), others.iter().sum::<f64>() / others.len() as f64);
-            }
             if let Some(day) = c.created {
                 out.created.insert(c.account_id, day);
             }
@@ -216,8 +207,9 @@ impl Verdict {
 pub enum Basis {
     /// The account is in one of the run's networks.
     InNetwork,
-    /// Created on a network's creation-wave day and made like its accounts.
-    CreationWave,
+    /// In a network by attribution: too quiet for the co-action signals, tied on
+    /// account-level evidence tested against chance.
+    Attributed,
     /// A member of a coordinated group the screen set aside as authentic.
     AuthenticGroup,
     /// Enough posts, and none co-acted with a network.
@@ -232,7 +224,7 @@ impl Basis {
     pub fn name(self) -> &'static str {
         match self {
             Basis::InNetwork => "in_network",
-            Basis::CreationWave => "creation_wave",
+            Basis::Attributed => "attributed",
             Basis::AuthenticGroup => "authentic_group",
             Basis::ActsAlone => "acts_alone",
             Basis::TooFewPosts => "too_few_posts",
@@ -265,14 +257,11 @@ pub struct AssessOptions {
     pub min_posts: u64,
     /// An inauthenticity score below this counts as an ordinary or institutional account.
     pub authentic_below: f64,
-    /// An account outside every network, created on a network's creation-wave day with an
-    /// inauthenticity score of at least this, is coordinated with that network.
-    pub batch_inauthenticity: f64,
 }
 
 impl Default for AssessOptions {
     fn default() -> Self {
-        AssessOptions { min_posts: 5, authentic_below: 0.25, batch_inauthenticity: 0.5 }
+        AssessOptions { min_posts: 5, authentic_below: 0.25 }
     }
 }
 
@@ -297,7 +286,15 @@ pub fn assess(entries: &[String], run: &Run, opts: &AssessOptions) -> Vec<Assess
                 if !a.role.is_empty() {
                     r.push(format!("role {}", a.role));
                 }
-                r.push(format!("signals {}", a.signals.replace(';', ", ")));
+                let attributed = a.signals.starts_with("attributed");
+                if attributed {
+                    r.push(format!(
+                        "attributed on account-level evidence: {} (`cibscan explain` shows it)",
+                        a.signals.trim_start_matches("attributed").trim_start_matches(';').replace(';', ", ")
+                    ));
+                } else {
+                    r.push(format!("signals {}", a.signals.replace(';', ", ")));
+                }
                 r.push(format!("coordination score {:.2}", a.coordination_score));
                 if let Some((verdict, indicators)) = run.networks.get(&a.network_id) {
                     if !indicators.is_empty() {
@@ -311,7 +308,7 @@ pub fn assess(entries: &[String], run: &Run, opts: &AssessOptions) -> Vec<Assess
                     network_id: a.network_id.clone(),
                     reasons: r.join("; "),
                     looks_authentic: false,
-                    basis: Basis::InNetwork,
+                    basis: if attributed { Basis::Attributed } else { Basis::InNetwork },
                 };
             }
             if let Some((group, why)) = run.dismissed.get(&a.account_id) {
@@ -327,46 +324,35 @@ pub fn assess(entries: &[String], run: &Run, opts: &AssessOptions) -> Vec<Assess
                     basis: Basis::AuthenticGroup,
                 };
             }
-            // Created in the same batch as a network's accounts, and made like them: that is
-            // coordination too (a creation wave is one of the operation's traces), even when
-            // the account's few posts co-acted with nobody. Two independent kinds of
-            // evidence: the creation day, and the account's other indicators (handle,
-            // profile, followers, automation, amplification) — an ordinary account created
-            // on a busy day has only the first.
-            let wave = run.created.get(&a.account_id).and_then(|day| Some((day, run.wave_days.get(day)?)));
-            if let Some((day, (network, k))) = wave {
-                let independent = run.independent_score.get(&a.account_id).copied();
-                if independent.is_some_and(|s| s >= opts.batch_inauthenticity) {
-                    let mut r = vec![format!(
-                        "created on {day}, a creation wave of network {network} ({k} of its accounts created that day)"
-                    )];
-                    r.push(format!(
-                        "made like an operation account: its other indicators average {:.2}",
-                        independent.unwrap_or_default()
-                    ));
-                    r.push(format!("{} posts, no co-action beyond chance", a.posts));
-                    r.extend(score);
-                    return Assessment {
-                        userid: a.account_id.clone(),
-                        verdict: Verdict::Coordinated,
-                        network_id: network.clone(),
-                        reasons: r.join("; "),
-                        looks_authentic: false,
-                        basis: Basis::CreationWave,
-                    };
-                }
-            }
+            // Created in a network's creation wave but not attributed to it: one kind of
+            // evidence, which an ordinary account created on a busy day also has. Said, not
+            // counted.
+            let wave = run.created.get(&a.account_id).and_then(|day| Some((day, run.wave_days.get(day)?))).map(
+                |(day, (network, k))| {
+                    format!(
+                        "created on {day}, a creation wave of network {network} ({k} of its accounts), \
+                         without a second kind of evidence that holds against chance"
+                    )
+                },
+            );
             if a.posts < opts.min_posts {
                 return Assessment {
                     userid: a.account_id.clone(),
                     verdict: Verdict::InsufficientData,
                     network_id: String::new(),
-                    reasons: format!("only {} posts in the run's input (fewer than {})", a.posts, opts.min_posts),
+                    reasons: std::iter::once(format!(
+                        "only {} posts in the run's input (fewer than {})",
+                        a.posts, opts.min_posts
+                    ))
+                    .chain(wave)
+                    .collect::<Vec<_>>()
+                    .join("; "),
                     looks_authentic: false,
                     basis: Basis::TooFewPosts,
                 };
             }
             let mut r = vec![format!("{} posts, no coordination beyond chance with any network", a.posts)];
+            r.extend(wave);
             r.extend(score);
             Assessment {
                 userid: a.account_id.clone(),
@@ -454,6 +440,8 @@ mod tests {
             row("5", "batch7731", "", Some(0.8), 9, ""),
             // Created on the wave day, high only because of it: an ordinary account.
             row("6", "ordinary", "", Some(0.55), 7, ""),
+            // Too quiet for the signals, attributed by detection.
+            row("7", "quiet7", "N1", Some(0.8), 2, "attributed;creation_wave;handle_template;boosted_network"),
         ];
         let networks = [RunNetwork {
             id: "N1".into(),
@@ -484,7 +472,7 @@ mod tests {
     fn every_kind_of_entry_gets_its_verdict_and_reasons() {
         let (_d, run) = run();
         let list: Vec<String> =
-            ["1", "@reporter", "quiet", "4", "999", "5", "6"].iter().map(|s| s.to_string()).collect();
+            ["1", "@reporter", "quiet", "4", "999", "5", "6", "7"].iter().map(|s| s.to_string()).collect();
         let rows = assess(&list, &run, &AssessOptions::default());
         let v: Vec<(&str, Verdict)> = rows.iter().map(|r| (r.userid.as_str(), r.verdict)).collect();
         assert_eq!(
@@ -495,23 +483,26 @@ mod tests {
                 ("3", Verdict::InsufficientData),
                 ("4", Verdict::NotCoordinated),
                 ("999", Verdict::InsufficientData),
-                ("5", Verdict::Coordinated),
+                ("5", Verdict::NotCoordinated),
                 ("6", Verdict::NotCoordinated),
+                ("7", Verdict::Coordinated),
             ]
         );
-        // Account 6: created on the wave day, its overall score (0.55) high only through the
-        // creation batch; the other indicators (0.30) do not make a second kind of evidence.
-        assert_eq!(rows[6].basis, Basis::ActsAlone, "{}", rows[6].reasons);
-        // Created in N1's wave and made like its accounts; account 4, same day but
-        // ordinary-looking, is not.
-        assert_eq!(rows[5].network_id, "N1");
-        assert!(rows[5].reasons.contains("creation wave of network N1"), "{}", rows[5].reasons);
+        // Accounts 5 and 6: created on N1's wave day, but not attributed by detection (no
+        // second kind of evidence held against chance): said, not counted.
+        for k in [5, 6] {
+            assert_eq!(rows[k].basis, Basis::ActsAlone, "{}", rows[k].reasons);
+            assert!(rows[k].reasons.contains("creation wave of network N1"), "{}", rows[k].reasons);
+        }
+        // Account 7: attributed, with its kinds of evidence.
+        assert_eq!((rows[7].basis, rows[7].network_id.as_str()), (Basis::Attributed, "N1"));
+        assert!(rows[7].reasons.contains("creation_wave, handle_template, boosted_network"), "{}", rows[7].reasons);
         assert!(rows[0].reasons.contains("echo chamber") && rows[0].reasons.contains("co_retweet, amplification"));
         assert!(rows[1].reasons.contains("group D1") && rows[1].looks_authentic);
         assert!(!rows[3].looks_authentic);
         let s = summary(&rows);
-        assert_eq!((s.coordinated, s.not_coordinated, s.looks_authentic, s.insufficient_data), (2, 3, 1, 2));
-        assert_eq!(s.why["coordinated/creation_wave"], 1);
+        assert_eq!((s.coordinated, s.not_coordinated, s.looks_authentic, s.insufficient_data), (2, 4, 1, 2));
+        assert_eq!(s.why["coordinated/attributed"], 1);
         assert_eq!(s.why["not_coordinated/authentic_group"], 1);
         assert_eq!(s.why["insufficient_data/not_in_input"], 1);
     }

@@ -236,6 +236,9 @@ pub struct ThirdPartyConfig {
     pub journalists: u64,
     pub ngos: u64,
     pub organic: u64,
+    /// Of `organic`, how many were created on an operation's creation-wave days (the
+    /// accounts a creation-day rule alone would wrongly call coordinated).
+    pub organic_created_on_operation_days: u64,
     pub missing: u64,
 }
 
@@ -575,7 +578,8 @@ impl Default for ThirdPartyConfig {
             other_operation_accounts: 5,
             journalists: 10,
             ngos: 5,
-            organic: 3,
+            organic: 100,
+            organic_created_on_operation_days: 20,
             missing: 5,
         }
     }
@@ -1075,6 +1079,7 @@ fn key_comment(section: &str, key: &str) -> String {
         ("third_party", "journalists") => "journalists wrongly on the list",
         ("third_party", "ngos") => "NGOs wrongly on the list",
         ("third_party", "organic") => "ordinary accounts wrongly on the list",
+        ("third_party", "organic_created_on_operation_days") => "of those, accounts created on an operation's creation-wave days",
         ("third_party", "missing") => "accounts on the list that are not in the data",
         ("organic.languages", _) => return format!("relative share of ordinary accounts writing in {key}"),
         ("operations.languages", _) => return format!("relative share of posts in {key}"),

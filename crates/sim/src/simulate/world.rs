@@ -24,6 +24,8 @@ pub const F_BILINGUAL: u8 = 8;
 pub const F_QUIET: u8 = 16;
 /// A quiet amplifier that never posts: it is only in the users file.
 pub const F_SILENT: u8 = 32;
+/// An ordinary account created on an operation's creation-wave day.
+pub const F_WAVE_DAY: u8 = 64;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind {
@@ -723,6 +725,9 @@ pub fn build_main(sc: &Scenario, scale: f64, seed: u64, reg: &mut Registry) -> W
         let idx = b.push(Kind::Organic, lang, tz, created, client, proto, act, pop);
         if lang != Lang::En && b.rng.random_bool(0.12) {
             b.accounts[idx as usize].flags |= F_BILINGUAL;
+        }
+        if i >= first_on_wave_day {
+            b.accounts[idx as usize].flags |= F_WAVE_DAY;
         }
         if let Some(c) = cluster {
             b.accounts[idx as usize].friend = c as u32;
