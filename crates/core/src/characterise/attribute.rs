@@ -42,7 +42,8 @@ use crate::signals::neardup::{signature, NearDupOptions};
 use crate::signals::traces::{normalise_text, normalise_url};
 use crate::units::MS_PER_DAY;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use hashbrown::{HashMap, HashSet};
+use std::collections::BTreeMap;
 
 /// Options of attribution (`[attribution]` in the run configuration).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -212,22 +213,33 @@ fn share_templates<K: std::hash::Hash + Eq + Clone>(
         .collect()
 }
 
-fn post_items(data: &Dataset, i: usize, out: &mut Vec<String>) {
-    let p = &data.posts;
-    for &h in p.hashtags.row(i) {
-        if h != NO_STR {
-            out.push(format!("#{}", data.strings.get(h).trim_start_matches('#').to_lowercase()));
-        }
-    }
-    for &u in p.urls.row(i) {
-        if u == NO_STR {
-            continue;
-        }
-        if let Some((url, domain)) = normalise_url(data.strings.get(u)) {
-            if !crate::units::PLATFORM_DOMAINS.contains(&domain.as_str()) {
-                out.push(domain);
-                out.push(url);
+/// The items of posts (hashtags, URLs and their domains), each interned string normalised
+/// once: URL parsing is the cost of this stage.
+#[derive(Default)]
+struct Items {
+    memo: hashbrown::HashMap<u32, Vec<String>>,
+}
+
+impl Items {
+    fn of_post(&mut self, data: &Dataset, i: usize, out: &mut Vec<String>) {
+        let p = &data.posts;
+        for &h in p.hashtags.row(i) {
+            if h != NO_STR {
+                let v = self.memo.entry(h).or_insert_with(|| {
+                    vec![format!("#{}", data.strings.get(h).trim_start_matches('#').to_lowercase())]
+                });
+                out.extend(v.iter().cloned());
             }
+        }
+        for &u in p.urls.row(i) {
+            if u == NO_STR {
+                continue;
+            }
+            let v = self.memo.entry(u).or_insert_with(|| match normalise_url(data.strings.get(u)) {
+                Some((url, domain)) if !crate::units::PLATFORM_DOMAINS.contains(&domain.as_str()) => vec![domain, url],
+                _ => Vec::new(),
+            });
+            out.extend(v.iter().cloned());
         }
     }
 }
@@ -316,6 +328,7 @@ pub fn attribute(
     let with_client = clients_of.iter().filter(|v| !v.is_empty()).count() as f64;
 
     // Items used by members, and by how many accounts of the whole data.
+    let mut items = Items::default();
     let mut member_items: Vec<HashMap<String, u64>> = vec![HashMap::new(); members.len()];
     let mut seen: HashSet<(u32, String)> = HashSet::new();
     let mut buf = Vec::new();
@@ -326,7 +339,7 @@ pub fn attribute(
             continue;
         }
         buf.clear();
-        post_items(data, i, &mut buf);
+        items.of_post(data, i, &mut buf);
         for it in buf.drain(..) {
             if seen.insert((a, it.clone())) {
                 *member_items[ni as usize].entry(it).or_default() += 1;
@@ -338,7 +351,7 @@ pub fn attribute(
     let mut seen_all: HashSet<(u32, u64)> = HashSet::new();
     for i in 0..p.len() {
         buf.clear();
-        post_items(data, i, &mut buf);
+        items.of_post(data, i, &mut buf);
         for it in buf.drain(..) {
             if wanted.contains(&it) && seen_all.insert((p.account[i], xxhash_rust::xxh3::xxh3_64(it.as_bytes()))) {
                 *items_all.entry(it).or_default() += 1;
@@ -440,7 +453,7 @@ pub fn attribute(
                 c.boosted.push((network_of[b as usize], p.reply_post[i]));
             }
         }
-        post_items(data, i, &mut c.items);
+        items.of_post(data, i, &mut c.items);
         if p.kind[i] != PostKind::Retweet && normalise_text(p.text.get(i), &mut text) {
             if let Some(s) = signature(&text, &nd) {
                 c.texts.push((s, p.text.get(i).chars().take(80).collect()));

@@ -32,7 +32,8 @@ use crate::signals::traces::normalise_text;
 use crate::signals::traces::normalise_url;
 use crate::units::{MS_PER_DAY, MS_PER_HOUR};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+// foldhash (hashbrown's default): these maps hold every text, term and link of a run.
+use hashbrown::{HashMap, HashSet};
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Most distinct texts of a fingerprint compared as near-duplicates.
@@ -48,8 +49,13 @@ pub struct Fingerprint {
     ids: Counted,
     handles: Counted,
     texts: HashMap<u64, (u32, String)>,
+    /// The distinct texts with their accounts, as a set fingerprint (built once: a run's
+    /// networks are compared pairwise).
+    text_set: Counted,
     /// MinHash signatures of the most repeated distinct texts (at most [`MAX_SIGNATURES`]).
     signatures: Vec<(Vec<u8>, String)>,
+    /// The LSH index of `signatures` (built once: a fingerprint is compared with many).
+    near: Option<NearIndex>,
     urls: Counted,
     domains: Counted,
     hashtags: Counted,
@@ -80,6 +86,16 @@ fn handle_class(h: &str) -> &'static str {
 /// The fingerprint of `members` (account indices of `data`), or of every account with
 /// `None`.
 pub fn fingerprint(data: &Dataset, members: Option<&[u32]>) -> Fingerprint {
+    fingerprint_with(data, members, true)
+}
+
+/// The fingerprint of the accounts outside the networks, to tell what everyone shares: its
+/// near-duplicate signatures are never compared, so they are not computed.
+pub fn background_fingerprint(data: &Dataset, rest: &[u32]) -> Fingerprint {
+    fingerprint_with(data, Some(rest), false)
+}
+
+fn fingerprint_with(data: &Dataset, members: Option<&[u32]>, with_signatures: bool) -> Fingerprint {
     let acc = &data.accounts;
     let p = &data.posts;
     let n = acc.len();
@@ -165,11 +181,18 @@ pub fn fingerprint(data: &Dataset, members: Option<&[u32]>) -> Fingerprint {
         v.truncate(5_000);
         f.terms = v.into_iter().collect();
     }
-    let mut by_count: Vec<&(u32, String)> = f.texts.values().collect();
-    by_count.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let opts = NearDupOptions::default();
-    f.signatures =
-        by_count.iter().take(MAX_SIGNATURES).filter_map(|(_, t)| signature(t, &opts).map(|s| (s, t.clone()))).collect();
+    if with_signatures {
+        let mut by_count: Vec<&(u32, String)> = f.texts.values().collect();
+        by_count.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let opts = NearDupOptions::default();
+        f.signatures = by_count
+            .iter()
+            .take(MAX_SIGNATURES)
+            .filter_map(|(_, t)| signature(t, &opts).map(|s| (s, t.clone())))
+            .collect();
+        f.near = Some(NearIndex::new(f.signatures.iter().map(|(s, _)| s.as_slice())));
+    }
+    f.text_set = f.texts.values().map(|(c, t)| (t.clone(), *c)).collect();
     for m in [&mut f.terms, &mut f.clients, &mut f.languages, &mut f.handle_patterns, &mut f.hours] {
         normalise(m);
     }
@@ -235,14 +258,15 @@ fn sets(net: &Counted, background: &Counted, prior: &Counted) -> (f64, Vec<Strin
 
 /// Mean of the two sides' shares of texts with a near-duplicate (MinHash estimate ≥ the
 /// near-duplicate threshold) on the other side, with examples.
-fn near_texts(net: &[(Vec<u8>, String)], prior: &[(Vec<u8>, String)]) -> (f64, Vec<String>) {
-    let (a, examples) = near_share(net, prior);
-    let (b, _) = near_share(prior, net);
+fn near_texts(net: &Fingerprint, prior: &Fingerprint) -> (f64, Vec<String>) {
+    let (a, examples) = near_share(&net.signatures, &prior.signatures, prior.near.as_ref());
+    let (b, _) = near_share(&prior.signatures, &net.signatures, net.near.as_ref());
     ((a + b) / 2.0, examples)
 }
 
 /// An LSH index of MinHash signatures (the near-duplicate signal's bands), to find a
 /// near-duplicate of a text among many.
+#[derive(Debug, Clone)]
 pub struct NearIndex {
     rows: usize,
     bands: usize,
@@ -287,11 +311,22 @@ impl NearIndex {
 }
 
 /// Share of `net`'s texts with a near-duplicate in `prior`; candidates through the LSH bands.
-fn near_share(net: &[(Vec<u8>, String)], prior: &[(Vec<u8>, String)]) -> (f64, Vec<String>) {
+fn near_share(
+    net: &[(Vec<u8>, String)],
+    prior: &[(Vec<u8>, String)],
+    prior_index: Option<&NearIndex>,
+) -> (f64, Vec<String>) {
     if net.is_empty() || prior.is_empty() {
         return (0.0, Vec::new());
     }
-    let index = NearIndex::new(prior.iter().map(|(s, _)| s.as_slice()));
+    let built;
+    let index = match prior_index {
+        Some(i) => i,
+        None => {
+            built = NearIndex::new(prior.iter().map(|(s, _)| s.as_slice()));
+            &built
+        }
+    };
     let mut matched = 0usize;
     let mut examples = Vec::new();
     for (sig, text) in net {
@@ -349,13 +384,11 @@ pub fn link(name: &str, net: &Fingerprint, background: &Fingerprint, prior: &Fin
         push(fp, s, if ex.is_empty() { "none shared".into() } else { format!("shared: {}", ex.join(", ")) });
     }
     {
-        let to_counted =
-            |m: &HashMap<u64, (u32, String)>| -> Counted { m.values().map(|(c, t)| (t.clone(), *c)).collect() };
-        let (s, ex) = sets(&to_counted(&net.texts), &to_counted(&background.texts), &to_counted(&prior.texts));
+        let (s, ex) = sets(&net.text_set, &background.text_set, &prior.text_set);
         let ex: Vec<String> = ex.iter().map(|t| t.chars().take(60).collect()).collect();
         push("texts", s, if ex.is_empty() { "none shared".into() } else { format!("identical: {}", ex.join(" | ")) });
     }
-    let (s, ex) = near_texts(&net.signatures, &prior.signatures);
+    let (s, ex) = near_texts(net, prior);
     push(
         "near_texts",
         s,
@@ -407,7 +440,7 @@ pub fn link(name: &str, net: &Fingerprint, background: &Fingerprint, prior: &Fin
 pub fn links(data: &Dataset, members: &[Vec<u32>], priors: &[(String, Dataset)]) -> Vec<Vec<Link>> {
     let in_network: HashSet<u32> = members.iter().flatten().copied().collect();
     let rest: Vec<u32> = (0..data.accounts.len() as u32).filter(|a| !in_network.contains(a)).collect();
-    let background = fingerprint(data, Some(&rest));
+    let background = background_fingerprint(data, &rest);
     let prior_fps: Vec<(String, Fingerprint)> =
         priors.iter().map(|(name, d)| (name.clone(), fingerprint(d, None))).collect();
     members

@@ -11,7 +11,7 @@
 //! a network tied to none is an operation of one cell. Operation ids (`O1`, `O2`, …) follow
 //! the order of their first network.
 
-use crate::characterise::link::{fingerprint, link, Fingerprint, LinkEvidence};
+use crate::characterise::link::{background_fingerprint, fingerprint, link, Fingerprint, LinkEvidence};
 use crate::model::Dataset;
 use serde::{Deserialize, Serialize};
 
@@ -70,7 +70,7 @@ pub fn group(data: &Dataset, members: &[Vec<u32>], ids: &[String], opts: &Operat
             in_network[a as usize] = true;
         }
         let rest: Vec<u32> = (0..data.accounts.len() as u32).filter(|&a| !in_network[a as usize]).collect();
-        let background = fingerprint(data, Some(&rest));
+        let background = background_fingerprint(data, &rest);
         let fps: Vec<Fingerprint> = members.iter().map(|m| fingerprint(data, Some(m))).collect();
         for i in 0..n {
             for j in i + 1..n {
