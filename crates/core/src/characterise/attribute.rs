@@ -19,11 +19,12 @@
 //! (`creation_wave`), how it looks (`handle_template`, `profile_template`), how it is run
 //! (`client`) and what it did (`boosted_network`, `shared_items`, `shared_text`). An account
 //! is attributed only with evidence from **at least two families**, and only when that is
-//! unlikely by chance: for each kind, its background rate `r` is the share of candidates
-//! that match the network on that kind *alone* (accounts matching on several kinds are
-//! the ones under test, so they are kept out of the background); a family's rate is its
-//! rarest matched kind's; and the expected number of candidates matching the same families
-//! by chance, `candidates × Π r_family`, must be at most `max_expected_false` (default
+//! unlikely by chance: a family's background rate `r` is the share of candidates that match
+//! the network on (at least) the same kinds of that family *and on no other family* (the
+//! accounts matching several families are the ones under test, so they are kept out of the
+//! background; within a family the rate is measured jointly, not multiplied, since a
+//! family's kinds go together); and the expected number of candidates matching the same
+//! families by chance, `candidates × Π r_family`, must be at most `max_expected_false` (default
 //! 0.05) for the account, and, summed over all the accounts attributed (most specific
 //! first), at most `max_false_share` (1%) of their number: a false discovery rate. An ordinary account created on a busy creation day matches one family; even with
 //! a second weak coincidence (a common profile), the product stays far above the bound.
@@ -41,8 +42,8 @@ use crate::model::{
 use crate::signals::neardup::{signature, NearDupOptions};
 use crate::signals::traces::{normalise_text, normalise_url};
 use crate::units::MS_PER_DAY;
-use serde::{Deserialize, Serialize};
 use hashbrown::{HashMap, HashSet};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Options of attribution (`[attribution]` in the run configuration).
@@ -88,7 +89,7 @@ pub const KINDS: [&str; 7] = [
 ];
 
 /// Family of each kind: 0 made, 1 looks, 2 run, 3 did.
-const FAMILY: [usize; 7] = [0, 1, 1, 2, 3, 3, 3];
+const FAMILY: [usize; KINDS.len()] = [0, 1, 1, 2, 3, 3, 3];
 const FAMILIES: usize = 4;
 
 /// One piece of evidence for an attribution.
@@ -128,14 +129,17 @@ pub fn handle_template(handle: &str) -> Option<String> {
     if h.is_empty() || !h.is_ascii() {
         return None;
     }
-    // Generated handles mix classes where names never do: a capital followed by a capital
-    // or a digit, or a digit followed by a letter (a name's digits trail it).
+    // Generated handles scatter capitals where names never do: a capital followed by a
+    // capital or a digit, twice or more, past a leading acronym (`IMM_org`) — a name has
+    // at most one (`theMohammedA797`).
     let b = h.as_bytes();
-    let irregular = b.windows(2).any(|w| {
-        (w[0].is_ascii_uppercase() && (w[1].is_ascii_uppercase() || w[1].is_ascii_digit()))
-            || (w[0].is_ascii_digit() && w[1].is_ascii_alphabetic())
-    });
-    if irregular || handle_pattern(h) >= 1.0 {
+    let lead = b.iter().take_while(|c| c.is_ascii_uppercase()).count();
+    let scattered = b
+        .windows(2)
+        .skip(lead)
+        .filter(|w| w[0].is_ascii_uppercase() && (w[1].is_ascii_uppercase() || w[1].is_ascii_digit()))
+        .count();
+    if scattered >= 2 || handle_pattern(h) >= 1.0 {
         return Some("random letters and digits".into());
     }
     let digits = h.bytes().rev().take_while(u8::is_ascii_digit).count();
@@ -249,14 +253,17 @@ fn day_of(data: &Dataset, a: usize) -> Option<i64> {
     (t != UNKNOWN_TIME).then(|| t.div_euclid(MS_PER_DAY))
 }
 
-/// Attributes candidates to the networks `members` (account indices, per network) whose
-/// creation waves are `waves`; `excluded` accounts (already in a network or a set-aside
-/// crowd) are never candidates. Returns the attributions, by account.
+/// Attributes candidates to the groups `members` (account indices, per group: a network, or
+/// all the networks of an operation) whose creation waves are `waves` and whose names (for
+/// the evidence text) are `names`; `excluded` accounts (already in a network or a set-aside
+/// crowd) are never candidates. Returns the attributions, by account, each with the index
+/// of its group.
 pub fn attribute(
     data: &Dataset,
     index: &PostIndex,
     members: &[Vec<u32>],
     waves: &[Vec<CreationWave>],
+    names: &[String],
     excluded: &[bool],
     opts: &AttributionOptions,
 ) -> Vec<Attribution> {
@@ -477,7 +484,15 @@ pub fn attribute(
             let ni = ni as u32;
             if let Some(d) = c.day {
                 if let Some(&k) = t.waves.get(&d) {
-                    add(ni, 0, format!("created {}, a creation wave of the network ({k} of its accounts)", fmt_day(d)));
+                    add(
+                        ni,
+                        0,
+                        format!(
+                            "created {}, a creation wave of the {} ({k} of its accounts)",
+                            fmt_day(d),
+                            names[ni as usize]
+                        ),
+                    );
                 }
             }
             if let Some((share, other)) = c.handle.as_ref().and_then(|h| t.handles.get(h)) {
@@ -485,10 +500,11 @@ pub fn attribute(
                     ni,
                     1,
                     format!(
-                        "handle {:?} has the network's shape \"{}\" ({} of members, {} of other accounts)",
+                        "handle {:?} has the shape \"{}\" of {} of the {}'s accounts ({} of other accounts)",
                         data.strings.opt(data.accounts.screen_name[a as usize]).unwrap_or(""),
                         c.handle.as_deref().unwrap_or(""),
                         pct(*share),
+                        names[ni as usize],
                         pct(*other)
                     ),
                 );
@@ -498,9 +514,10 @@ pub fn attribute(
                     ni,
                     2,
                     format!(
-                        "profile \"{}\" like {} of members ({} of other accounts)",
+                        "profile \"{}\" like {} of the {}'s accounts ({} of other accounts)",
                         c.profile.as_deref().unwrap_or(""),
                         pct(*share),
+                        names[ni as usize],
                         pct(*other)
                     ),
                 );
@@ -510,9 +527,10 @@ pub fn attribute(
                     ni,
                     3,
                     format!(
-                        "posts from {:?}, used by {} of members ({} of other accounts)",
+                        "posts from {:?}, used by {} of the {}'s accounts ({} of other accounts)",
                         data.strings.get(*cl),
                         pct(*share),
+                        names[ni as usize],
                         pct(*other)
                     ),
                 );
@@ -526,16 +544,16 @@ pub fn attribute(
             if !shared.is_empty() {
                 let (k, _) = t.items[shared[0]];
                 let more = if shared.len() > 1 { format!(" and {} more", shared.len() - 1) } else { String::new() };
-                add(ni, 5, format!("shared {}{more}, used by {k} of the network's accounts", shared[0]));
+                add(ni, 5, format!("shared {}{more}, used by {k} of the {}'s accounts", shared[0], names[ni as usize]));
             }
         }
         for &(ni, post) in &c.boosted {
-            add(ni, 4, format!("boosted the network's post {post}"));
+            add(ni, 4, format!("boosted post {post} of the {}", names[ni as usize]));
         }
         for (sig, t) in &c.texts {
             if let Some(j) = near.find(sig, |j| &sigs[j as usize].0) {
                 let (_, ni, ref other) = sigs[j as usize];
-                add(ni, 6, format!("wrote {t:?}, a near-duplicate of the network's {other:?}"));
+                add(ni, 6, format!("wrote {t:?}, a near-duplicate of the {}'s {other:?}", names[ni as usize]));
             }
         }
         for (ni, (mask, ev)) in per {
@@ -543,31 +561,34 @@ pub fn attribute(
         }
     }
 
-    // Background rates: per network and kind, candidates matching on that kind alone.
-    let mut alone = vec![[0u64; KINDS.len()]; members.len()];
+    // Background rates, per network: among the candidates whose matches all lie in one
+    // family (the ones not under test), how many match a given set of that family's kinds.
+    // A family's rate is then measured jointly (a handle template and an empty profile
+    // together are rarer than either, and as rare as the data says, not as independence
+    // would say).
+    let family_mask = |f: usize| -> u8 { (0..KINDS.len()).filter(|&k| FAMILY[k] == f).fold(0, |m, k| m | 1 << k) };
+    let masks: [u8; FAMILIES] = std::array::from_fn(family_mask);
+    let mut within: Vec<HashMap<u8, u64>> = vec![HashMap::new(); members.len()];
     for (_, ni, mask, _) in &matches {
-        if mask.count_ones() == 1 {
-            alone[*ni as usize][mask.trailing_zeros() as usize] += 1;
+        if masks.iter().any(|&f| mask & !f == 0) {
+            *within[*ni as usize].entry(*mask).or_default() += 1;
         }
     }
     let c_total = n_candidates as f64;
-    let rate = |ni: u32, k: usize| (alone[ni as usize][k] as f64 + 1.0) / (c_total + 1.0);
+    // Candidates (of the background) matching at least the kinds `sub` of one family.
+    let rate = |ni: u32, sub: u8| {
+        let hits: u64 = within[ni as usize].iter().filter(|(m, _)| *m & sub == sub).map(|(_, c)| c).sum();
+        (hits as f64 + 1.0) / (c_total + 1.0)
+    };
 
     let mut best: BTreeMap<u32, Attribution> = BTreeMap::new();
     for (a, ni, mask, ev) in matches {
-        let mut family_rate = [f64::NAN; FAMILIES];
-        for k in 0..KINDS.len() {
-            if mask & (1 << k) != 0 {
-                let r = rate(ni, k);
-                let f = &mut family_rate[FAMILY[k]];
-                *f = if f.is_nan() { r } else { f.min(r) };
-            }
-        }
-        let families = family_rate.iter().filter(|r| !r.is_nan()).count();
+        let family_rate: Vec<f64> = masks.iter().filter(|&&f| mask & f != 0).map(|&f| rate(ni, mask & f)).collect();
+        let families = family_rate.len();
         if families < opts.min_families {
             continue;
         }
-        let expected = c_total * family_rate.iter().filter(|r| !r.is_nan()).product::<f64>();
+        let expected = c_total * family_rate.iter().product::<f64>();
         if expected > opts.max_expected_false {
             continue;
         }
@@ -575,7 +596,7 @@ pub fn attribute(
             .into_iter()
             .map(|(k, detail)| AttributionEvidence {
                 kind: KINDS[k].to_string(),
-                background_rate: round_sig(rate(ni, k)),
+                background_rate: round_sig(rate(ni, 1 << k)),
                 detail,
             })
             .collect();
@@ -604,6 +625,63 @@ pub fn attribute(
     ranked.truncate(keep);
     ranked.sort_by_key(|a| a.account);
     ranked
+}
+
+/// Places each attribution (whose `network` is, on entry, an index into `groups`: the
+/// networks of each operation) in the network of its operation it is closest to: the one it
+/// boosted most, else the one with most accounts created on its creation day, else the
+/// largest; ties to the first. One pass over the posts and one over the members.
+pub fn place_in_cells(
+    data: &Dataset,
+    index: &PostIndex,
+    attributions: &mut [Attribution],
+    groups: &[Vec<usize>],
+    network_of: &[Option<u32>],
+) {
+    // (boosts, same creation day, size) per attribution and cell of its group.
+    let mut score: Vec<Vec<(u64, u64, u64)>> =
+        attributions.iter().map(|at| vec![(0, 0, 0); groups[at.network as usize].len()]).collect();
+    let slot: HashMap<u32, usize> = attributions.iter().enumerate().map(|(k, at)| (at.account, k)).collect();
+    let cell_in = |k: usize, b: u32| -> Option<usize> {
+        let n = network_of.get(b as usize).copied().flatten()?;
+        groups[attributions[k].network as usize].iter().position(|&c| c as u32 == n)
+    };
+    let p = &data.posts;
+    let mut boosts: Vec<(usize, usize)> = Vec::new();
+    for i in 0..p.len() {
+        let Some(&k) = slot.get(&p.account[i]) else { continue };
+        let resolve = |acc: u32, post: u64| if acc != NO_ACCOUNT { acc } else { index.author(p, post) };
+        for b in [resolve(p.ref_account[i], p.ref_post[i]), resolve(p.reply_account[i], p.reply_post[i])] {
+            if let Some(c) = (b != NO_ACCOUNT).then(|| cell_in(k, b)).flatten() {
+                boosts.push((k, c));
+            }
+        }
+    }
+    for (k, c) in boosts {
+        score[k][c].0 += 1;
+    }
+    // Members per (network, creation day), and network sizes.
+    let mut per_day: HashMap<(u32, i64), u64> = HashMap::new();
+    let mut size: HashMap<u32, u64> = HashMap::new();
+    for (b, n) in network_of.iter().enumerate() {
+        if let Some(n) = *n {
+            *size.entry(n).or_default() += 1;
+            if let Some(d) = day_of(data, b) {
+                *per_day.entry((n, d)).or_default() += 1;
+            }
+        }
+    }
+    for (k, at) in attributions.iter_mut().enumerate() {
+        let cells = &groups[at.network as usize];
+        let day = day_of(data, at.account as usize);
+        for (c, &net) in cells.iter().enumerate() {
+            let net = net as u32;
+            score[k][c].1 = day.and_then(|d| per_day.get(&(net, d)).copied()).unwrap_or(0);
+            score[k][c].2 = size.get(&net).copied().unwrap_or(0);
+        }
+        let best = (0..cells.len()).max_by_key(|&c| (score[k][c], std::cmp::Reverse(c))).unwrap_or(0);
+        at.network = cells[best] as u32;
+    }
 }
 
 fn fmt_day(d: i64) -> String {
@@ -670,7 +748,8 @@ mod tests {
         let index = PostIndex::new(&d.posts);
         let waves = vec![vec![CreationWave { date: fmt_day(wave), accounts: 40 }]];
         let excluded = vec![false; d.accounts.len()];
-        let got = attribute(&d, &index, &[members], &waves, &excluded, &AttributionOptions::default());
+        let names = vec!["network N1".to_string()];
+        let got = attribute(&d, &index, &[members], &waves, &names, &excluded, &AttributionOptions::default());
         let attributed: Vec<u32> = got.iter().map(|a| a.account).collect();
         assert_eq!(attributed, quiet, "{got:#?}");
         for a in &got {
@@ -682,13 +761,17 @@ mod tests {
         assert!(ordinary.iter().all(|o| !attributed.contains(o)));
         // Disabled: nothing.
         let off = AttributionOptions { enabled: false, ..Default::default() };
-        assert!(attribute(&d, &index, &[vec![0]], &waves, &excluded, &off).is_empty());
+        assert!(attribute(&d, &index, &[vec![0]], &waves, &names, &excluded, &off).is_empty());
     }
 
     #[test]
     fn handle_templates() {
         assert_eq!(handle_template("bIOWJyLnk6wM").as_deref(), Some("random letters and digits"));
         assert_eq!(handle_template("x4Kq92mz").as_deref(), Some("random letters and digits"));
+        assert_eq!(handle_template("APNTsmZE1").as_deref(), Some("random letters and digits"));
+        // Names and acronyms are not random.
+        assert_eq!(handle_template("theMohammedA797").as_deref(), Some("name+3 digits"));
+        assert_eq!(handle_template("IMM_org").as_deref(), Some("Name_+0 digits"));
         assert_eq!(handle_template("Linda48213598").as_deref(), Some("Name+8 digits"));
         assert_eq!(handle_template("john_smith12").as_deref(), Some("name_+2 digits"));
         assert_eq!(handle_template("JohnSmith").as_deref(), Some("Name+0 digits"));

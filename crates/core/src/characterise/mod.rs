@@ -257,12 +257,52 @@ pub fn characterise(
         list.push(g);
     }
     lap("groups, traction, screen");
-    // Quiet accounts tied to a network by account-level evidence join it.
-    let excluded: Vec<bool> = (0..n).map(|a| network_of[a].is_some() || dismissed_of[a].is_some()).collect();
+    // Networks of one actor are cells of one operation (grouped on the accounts the signals
+    // found).
+    let ids: Vec<String> = networks.iter().map(|g| g.id.clone()).collect();
     let members: Vec<Vec<u32>> = networks.iter().map(|g| g.members.clone()).collect();
-    let waves: Vec<Vec<screen::CreationWave>> = networks.iter().map(|g| g.evidence.creation_waves.clone()).collect();
-    let attributions = attribute::attribute(data, index, &members, &waves, &excluded, &opts.attribution);
+    let grouping = operations::group(data, &members, &ids, &opts.operations);
     drop(members);
+    lap("operations");
+    // Quiet accounts tied to an operation by account-level evidence join it, in the cell they
+    // are closest to. Templates are measured on the whole operation: a cell alone is too
+    // small to show every creation wave of its actor.
+    let excluded: Vec<bool> = (0..n).map(|a| network_of[a].is_some() || dismissed_of[a].is_some()).collect();
+    let op_members: Vec<Vec<u32>> = grouping
+        .cells
+        .iter()
+        .map(|cells| {
+            let mut m: Vec<u32> = cells.iter().flat_map(|&c| networks[c].members.iter().copied()).collect();
+            m.sort_unstable();
+            m
+        })
+        .collect();
+    let op_waves: Vec<Vec<screen::CreationWave>> = grouping
+        .cells
+        .iter()
+        .zip(&op_members)
+        .map(|(cells, m)| {
+            if cells.len() == 1 {
+                networks[cells[0]].evidence.creation_waves.clone()
+            } else {
+                screen::evidence(data, m, &first_post, &opts.screen).creation_waves
+            }
+        })
+        .collect();
+    let names: Vec<String> = grouping
+        .cells
+        .iter()
+        .map(|cells| match cells.as_slice() {
+            [one] => format!("network {}", networks[*one].id),
+            many => {
+                format!("operation of {}", many.iter().map(|&c| networks[c].id.as_str()).collect::<Vec<_>>().join(", "))
+            }
+        })
+        .collect();
+    let mut attributions =
+        attribute::attribute(data, index, &op_members, &op_waves, &names, &excluded, &opts.attribution);
+    drop(op_members);
+    attribute::place_in_cells(data, index, &mut attributions, &grouping.cells, &network_of);
     let mut posts_by_account = vec![0u64; if attributions.is_empty() { 0 } else { n }];
     if !attributions.is_empty() {
         for &a in &data.posts.account {
@@ -275,17 +315,14 @@ pub fn characterise(
         net.accounts += 1;
         net.attributed_accounts += 1;
         net.posts += posts_by_account[at.account as usize];
+    }
+    for at in &attributions {
         network_of[at.account as usize] = Some(at.network);
     }
     for net in &mut networks {
         net.members.sort_unstable();
     }
     lap("attribution");
-    // Networks of one actor are cells of one operation.
-    let ids: Vec<String> = networks.iter().map(|g| g.id.clone()).collect();
-    let members: Vec<Vec<u32>> = networks.iter().map(|g| g.members.clone()).collect();
-    let grouping = operations::group(data, &members, &ids, &opts.operations);
-    drop(members);
     let mut operation_of = vec![None; n];
     let mut ops: Vec<Operation> = Vec::with_capacity(grouping.cells.len());
     for (oi, (cells, ties)) in grouping.cells.iter().zip(grouping.ties).enumerate() {
@@ -322,7 +359,6 @@ pub fn characterise(
     }
     // Operations of several cells get their own analysis; one of one cell shares its network's.
     let multi: Vec<usize> = (0..ops.len()).filter(|&o| grouping.cells[o].len() > 1).collect();
-    lap("operations");
     let mut posts_of: Vec<Vec<usize>> = vec![Vec::new(); networks.len() + multi.len()];
     let mut multi_slot = vec![usize::MAX; ops.len()];
     for (k, &o) in multi.iter().enumerate() {
