@@ -52,8 +52,8 @@ fn detect_writes_the_output_contract_deterministically() {
     ));
     assert_eq!(indicators.lines().count(), truth_rows);
     let edges = std::fs::read_to_string(a.join("edges.csv")).unwrap();
-    assert!(edges.starts_with("source,target,weight,co_retweet,fast_retweet,"));
-    assert!(edges.lines().next().unwrap().ends_with(",co_mention,group"));
+    assert!(edges.starts_with("source,target,weight,co_retweet_neglog10p,fast_retweet_neglog10p,"));
+    assert!(edges.lines().next().unwrap().ends_with(",co_mention_neglog10p,group"));
     // Edges inside a network say which one.
     let in_networks =
         edges.lines().skip(1).filter(|l| l.rsplit(',').next().is_some_and(|g| g.starts_with('N'))).count();

@@ -253,9 +253,7 @@ impl Run {
         let path = self.path(file::EDGES);
         let mut rdr = open_csv(&path)?;
         let signals: Vec<String> = self.options().signals.iter().map(|s| s.name.to_string()).collect::<Vec<String>>();
-        let mut want = vec!["source".to_string(), "target".to_string(), "weight".to_string()];
-        want.extend(signals.iter().cloned());
-        want.push("group".to_string());
+        let want = crate::run::output::edges_header(signals.iter().map(String::as_str));
         expect_header(&path, &mut rdr, &want)?;
         let mut table = EdgeTable { signals, rows: Vec::new() };
         for rec in rdr.records() {

@@ -44,6 +44,18 @@ pub fn write_accounts(path: &Path, rows: &[AccountRow]) -> std::io::Result<()> {
     w.flush()
 }
 
+/// The header of `edges.csv`: each per-signal column says its unit (the surprise,
+/// −log10 p), the `weight` column is the fused weight.
+pub fn edges_header<'a>(signals: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut header: Vec<String> = ["source", "target", "weight"].map(String::from).to_vec();
+    header.extend(signals.map(|s| format!("{s}{SURPRISE_UNIT}")));
+    header.push("group".into());
+    header
+}
+
+/// The suffix of a per-signal column of `edges.csv`: its unit.
+pub const SURPRISE_UNIT: &str = "_neglog10p";
+
 /// Writes `indicators.csv`: each account's creation day and the parts of its
 /// `inauthenticity_score` (empty where the data cannot measure one).
 pub fn write_indicators(path: &Path, data: &crate::Dataset, det: &crate::pipeline::Detection) -> std::io::Result<()> {
@@ -138,10 +150,7 @@ pub fn write_detection(dir: &Path, data: &crate::Dataset, det: &crate::pipeline:
     // then the network or set-aside group both ends are in (empty: an edge between groups
     // or outside them).
     let mut w = csv::Writer::from_path(dir.join("edges.csv"))?;
-    let mut header = vec!["source", "target", "weight"];
-    header.extend(det.signals.iter().map(|s| s.name));
-    header.push("group");
-    w.write_record(&header)?;
+    w.write_record(edges_header(det.signals.iter().map(|s| s.name)))?;
     let group = |a: u32, b: u32| -> &str {
         let (a, b) = (a as usize, b as usize);
         match (det.network_of[a], det.network_of[b], det.dismissed_of[a], det.dismissed_of[b]) {
