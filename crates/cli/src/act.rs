@@ -328,3 +328,67 @@ pub fn explain(account: &str, run: &std::path::Path, top: usize, items: usize, j
     }
     Ok(())
 }
+
+/// `cibscan case …`: the case store.
+pub fn case(what: crate::CaseCommand) -> Result<()> {
+    use cibscan_core::run::output::printable;
+    use cibscan_store::Store;
+    let actor = std::env::var("USER").unwrap_or_else(|_| "cli".into());
+    match what {
+        crate::CaseCommand::Import { run, db } => {
+            let opened = rundir::open(&run)?;
+            let mut store = Store::open(&db)?;
+            let s = store.import_run(&opened, &actor)?;
+            outln!(
+                "imported {} into {} as run {}: {} networks, {} accounts; new cases {}; continued {}; changed (back to review) {}",
+                run.display(),
+                db.display(),
+                s.run,
+                s.networks,
+                s.accounts,
+                list(&s.new_cases),
+                list(&s.same_cases),
+                list(&s.changed_cases)
+            )?;
+        }
+        crate::CaseCommand::List { db } => {
+            let store = Store::open(&db)?;
+            outln!("case\tstate\trun\tnetwork\taccounts\tconfidence\tchanges")?;
+            for c in store.cases()? {
+                outln!(
+                    "{}\t{}\t{}\t{}\t{}\t{:.2}\t{}",
+                    c.label,
+                    c.state,
+                    c.run,
+                    printable(&c.network),
+                    c.accounts,
+                    c.confidence,
+                    printable(&c.changes)
+                )?;
+            }
+        }
+        crate::CaseCommand::Audit { db } => {
+            let store = Store::open(&db)?;
+            for a in store.audit()? {
+                outln!("{}\t{}\t{}\t{}\t{}", a.id, a.at, printable(&a.actor), a.action, printable(&a.detail))?;
+            }
+        }
+        crate::CaseCommand::Backup { db, out } => {
+            if out.exists() {
+                bail!("{}: exists; give a new file for the backup", out.display());
+            }
+            let store = Store::open(&db)?;
+            store.backup(&out, &actor)?;
+            outln!("backed up {} to {}", db.display(), out.display())?;
+        }
+    }
+    Ok(())
+}
+
+fn list(v: &[String]) -> String {
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.join(", ")
+    }
+}

@@ -124,6 +124,9 @@ enum Command {
         /// format; repeatable).
         #[arg(long = "prior", value_parser = act::parse_prior)]
         priors: Vec<(String, PathBuf)>,
+        /// Also import the run into this case store (SQLite; created if needed).
+        #[arg(long)]
+        db: Option<PathBuf>,
     },
     /// Link a run's networks to earlier takedowns: rewrites the `links` of networks.json
     /// and the priors of run.json.
@@ -179,6 +182,11 @@ enum Command {
         #[command(subcommand)]
         what: ExportCommand,
     },
+    /// The case store (one SQLite file): import runs, list cases, read the audit log, back up.
+    Case {
+        #[command(subcommand)]
+        what: CaseCommand,
+    },
     /// A trivial detector for calibration: flag every account that retweets.
     Baseline {
         #[command(flatten)]
@@ -189,6 +197,37 @@ enum Command {
         /// Retweets an account needs to be flagged.
         #[arg(long, default_value_t = 1)]
         min_retweets: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum CaseCommand {
+    /// Import a run folder (one transaction): its networks become cases, or continue the
+    /// cases of earlier runs they overlap.
+    Import {
+        /// A `cibscan detect` output directory.
+        run: PathBuf,
+        /// The case store (created if needed).
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// The cases: state, latest network, size, confidence, what changed.
+    List {
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// The audit log, oldest first (append-only).
+    Audit {
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// Copy the store with SQLite's online backup (the store stays in use).
+    Backup {
+        #[arg(long)]
+        db: PathBuf,
+        /// The copy to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -328,7 +367,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Config { default: _ } => {
             out!("{}", cibscan_core::run::config::DetectConfig::default_toml())?;
         }
-        Command::Detect { input, out, config, seed, timings, force, priors } => {
+        Command::Detect { input, out, config, seed, timings, force, priors, db } => {
             use cibscan_core::run::{self, RunInfo, StageTiming};
             let config = match &config {
                 Some(p) => {
@@ -399,6 +438,9 @@ fn run(cli: Cli) -> Result<()> {
                 c.dismissed_accounts,
                 out.display()
             )?;
+            if let Some(db) = db {
+                act::case(CaseCommand::Import { run: out, db })?;
+            }
         }
         Command::Explain { account, run, top, items, json } => {
             act::explain(&account, &run, top, items, json, cli.quiet)?
@@ -406,6 +448,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Assess { list, run, out, min_posts } => act::assess(&list, &run, &out, min_posts)?,
         Command::Export { what } => act::export(what, cli.quiet)?,
         Command::Link { run, priors } => act::link(&run, &priors, cli.quiet)?,
+        Command::Case { what } => act::case(what)?,
         Command::Baseline { input, out, min_retweets } => {
             let (data, _) = read_inputs(&input, cli.quiet)?;
             let rows = cibscan_core::act::baseline::flag_retweeters(&data, min_retweets);
