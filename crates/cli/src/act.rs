@@ -373,6 +373,24 @@ pub fn case(what: crate::CaseCommand) -> Result<()> {
                 outln!("{}\t{}\t{}\t{}\t{}", a.id, a.at, printable(&a.actor), a.action, printable(&a.detail))?;
             }
         }
+        crate::CaseCommand::Decide { case, decision, reason, user, db } => {
+            let Some(d) = cibscan_store::workflow::Decision::parse(&decision) else {
+                bail!("--decision {decision:?}: one of propose, confirm, clear, needs_evidence")
+            };
+            let mut store = Store::open(&db)?;
+            let state = store.decide(&case, &user, d, &reason)?;
+            outln!("case {case}: {} by {user}; now {state}", d.name())?;
+        }
+        crate::CaseCommand::Exclude { case, account, reason, user, db } => {
+            let mut store = Store::open(&db)?;
+            store.exclude(&case, &account, &user, &reason)?;
+            outln!("case {case}: account {} excluded by {user}", printable(&account))?;
+        }
+        crate::CaseCommand::Takedown { db, out } => {
+            let mut store = Store::open(&db)?;
+            let n = store.export_takedown(&out, &actor)?;
+            outln!("{n} accounts of confirmed cases (exclusions left out); wrote {}", out.display())?;
+        }
         crate::CaseCommand::Backup { db, out } => {
             if out.exists() {
                 bail!("{}: exists; give a new file for the backup", out.display());
@@ -391,4 +409,30 @@ fn list(v: &[String]) -> String {
     } else {
         v.join(", ")
     }
+}
+
+/// `cibscan user …`.
+pub fn user(what: crate::UserCommand) -> Result<()> {
+    use cibscan_store::workflow::Role;
+    let actor = std::env::var("USER").unwrap_or_else(|_| "cli".into());
+    match what {
+        crate::UserCommand::Add { name, role, password_stdin, db } => {
+            let Some(r) = Role::parse(&role) else { bail!("--role {role:?}: one of viewer, analyst, reviewer, admin") };
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                let p = line.trim_end_matches(['\n', '\r']).to_string();
+                if p.is_empty() {
+                    bail!("--password-stdin: an empty password");
+                }
+                Some(p)
+            } else {
+                None
+            };
+            let mut store = cibscan_store::Store::open(&db)?;
+            store.add_user(&name, r, password.as_deref(), &actor)?;
+            outln!("user {name} added as {}", r.name())?;
+        }
+    }
+    Ok(())
 }

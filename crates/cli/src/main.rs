@@ -182,10 +182,16 @@ enum Command {
         #[command(subcommand)]
         what: ExportCommand,
     },
-    /// The case store (one SQLite file): import runs, list cases, read the audit log, back up.
+    /// The case store (one SQLite file): import runs, list cases, review, export, read the
+    /// audit log, back up.
     Case {
         #[command(subcommand)]
         what: CaseCommand,
+    },
+    /// Users of a case store.
+    User {
+        #[command(subcommand)]
+        what: UserCommand,
     },
     /// A trivial detector for calibration: flag every account that retweets.
     Baseline {
@@ -221,6 +227,41 @@ enum CaseCommand {
         #[arg(long)]
         db: PathBuf,
     },
+    /// Record a decision on a case: propose (analyst), confirm or clear (reviewer),
+    /// needs_evidence (analyst). A case is confirmed when two different reviewers confirm it.
+    Decide {
+        /// The case label (`C1`, …; see `case list`).
+        case: String,
+        /// propose | confirm | clear | needs_evidence
+        #[arg(long)]
+        decision: String,
+        #[arg(long)]
+        reason: String,
+        /// The user deciding (see `user add`; on the command line the store file is the
+        /// trust boundary: `serve` signs users in).
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// Exclude one account from a case as a false positive.
+    Exclude {
+        case: String,
+        account: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// takedown.csv from the confirmed cases, minus excluded accounts (audited with its hash).
+    Takedown {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Copy the store with SQLite's online backup (the store stays in use).
     Backup {
         #[arg(long)]
@@ -228,6 +269,22 @@ enum CaseCommand {
         /// The copy to write (must not exist).
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user with a role (viewer, analyst, reviewer, admin).
+    Add {
+        name: String,
+        #[arg(long)]
+        role: String,
+        /// Read the password (to sign in to `serve`) from the first line of stdin; stored as
+        /// an argon2id hash.
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long)]
+        db: PathBuf,
     },
 }
 
@@ -449,6 +506,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Export { what } => act::export(what, cli.quiet)?,
         Command::Link { run, priors } => act::link(&run, &priors, cli.quiet)?,
         Command::Case { what } => act::case(what)?,
+        Command::User { what } => act::user(what)?,
         Command::Baseline { input, out, min_retweets } => {
             let (data, _) = read_inputs(&input, cli.quiet)?;
             let rows = cibscan_core::act::baseline::flag_retweeters(&data, min_retweets);

@@ -76,6 +76,61 @@ fn runs_are_imported_listed_audited_and_backed_up() {
     assert!(list.lines().nth(1).is_some_and(|l| l.starts_with("C1\tnew\t2\t")), "{list}");
     let audit = ok(Command::cargo_bin("cibscan").unwrap().args(["case", "audit", "--db"]).arg(&db));
     assert_eq!(audit.lines().filter(|l| l.contains("\timport\t")).count(), 2, "{audit}");
+    // Review from the command line: an analyst proposes, two reviewers confirm, one account
+    // is excluded, and the takedown list comes from the confirmed case without it.
+    let cib = || Command::cargo_bin("cibscan").unwrap();
+    ok(cib()
+        .args(["-q", "user", "add", "ana", "--role", "analyst", "--password-stdin", "--db"])
+        .arg(&db)
+        .write_stdin("s3cret pass\n"));
+    for r in ["rev1", "rev2"] {
+        ok(cib().args(["-q", "user", "add", r, "--role", "reviewer", "--db"]).arg(&db));
+    }
+    ok(cib().args(["-q", "user", "add", "vic", "--role", "viewer", "--db"]).arg(&db));
+    let decide = |user: &str, d: &str| {
+        cib()
+            .args([
+                "-q",
+                "case",
+                "decide",
+                "C1",
+                "--decision",
+                d,
+                "--reason",
+                "checked the posts",
+                "--user",
+                user,
+                "--db",
+            ])
+            .arg(&db)
+            .output()
+            .unwrap()
+    };
+    let o = decide("vic", "propose");
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("may not"), "a viewer may not decide");
+    assert!(decide("ana", "propose").status.success());
+    let o = decide("rev1", "confirm");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("now in_review"));
+    let o = decide("rev2", "confirm");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("now confirmed"), "{}", String::from_utf8_lossy(&o.stderr));
+    let member = csv::Reader::from_path(again.join("accounts.csv"))
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[2] == "N1")
+        .map(|r| r[0].to_string())
+        .unwrap();
+    ok(cib()
+        .args(["-q", "case", "exclude", "C1", &member, "--reason", "a journalist", "--user", "ana", "--db"])
+        .arg(&db));
+    let takedown = tmp.path().join("takedown.csv");
+    let said = ok(cib().args(["-q", "case", "takedown", "--db"]).arg(&db).arg("--out").arg(&takedown));
+    let text = std::fs::read_to_string(&takedown).unwrap();
+    assert!(!text.contains(&member) && text.lines().count() > 1, "{said}");
+    let audit = ok(cib().args(["case", "audit", "--db"]).arg(&db));
+    for action in ["\tuser_add\t", "\tdecision\t", "\texclude\t", "\texport_takedown\t"] {
+        assert!(audit.contains(action), "{action}: {audit}");
+    }
     let copy = tmp.path().join("copy.db");
     ok(Command::cargo_bin("cibscan").unwrap().args(["case", "backup", "--db"]).arg(&db).arg("--out").arg(&copy));
     assert_eq!(census(&copy).0, 2);

@@ -14,6 +14,7 @@
 
 pub mod identity;
 pub mod schema;
+pub mod workflow;
 
 use cibscan_core::run::Run;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -200,7 +201,7 @@ impl Store {
                         // Materially changed: back to review, saying what changed.
                         tx.execute(
                             "UPDATE cases SET state = CASE WHEN state = 'new' THEN 'new' ELSE 'in_review' END,
-                             last_run = ?1, changes = ?2 WHERE id = ?3",
+                             last_run = ?1, changes = ?2, round = round + 1 WHERE id = ?3",
                             params![run_id, change, m.case_id],
                         )
                         .map_err(sql)?;

@@ -105,4 +105,10 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 "#,
+    // 2: review rounds (a material change or `needs_evidence` starts a new round in which
+    // two reviewers must confirm again).
+    r#"
+ALTER TABLE cases ADD COLUMN round INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE decisions ADD COLUMN round INTEGER NOT NULL DEFAULT 0;
+"#,
 ];

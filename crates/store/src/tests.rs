@@ -76,3 +76,63 @@ fn runs_import_once_and_later_runs_continue_their_cases() {
     assert_eq!(b.cases().unwrap(), cases);
     assert_eq!(s.integrity().unwrap(), "ok");
 }
+
+#[test]
+fn a_case_is_confirmed_by_two_reviewers_and_exported_minus_its_exclusions() {
+    use crate::workflow::{Decision, Role, WorkflowError};
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&tmp.path().join("cases.db")).unwrap();
+    let run = sample_run(&tmp.path().join("run"), 1);
+    s.import_run(&run, "tester").unwrap();
+    s.add_user("ana", Role::Analyst, Some("correct horse"), "admin").unwrap();
+    s.add_user("rev1", Role::Reviewer, None, "admin").unwrap();
+    s.add_user("rev2", Role::Reviewer, None, "admin").unwrap();
+    s.add_user("vic", Role::Viewer, None, "admin").unwrap();
+    assert!(matches!(s.add_user("ana", Role::Viewer, None, "admin"), Err(WorkflowError::UserExists(_))));
+    assert!(s.verify_password("ana", "correct horse").unwrap());
+    assert!(!s.verify_password("ana", "wrong").unwrap());
+    assert!(!s.verify_password("rev1", "").unwrap() && !s.verify_password("nobody", "x").unwrap());
+    let stored: String =
+        s.connection().query_row("SELECT password_hash FROM users WHERE name = 'ana'", [], |r| r.get(0)).unwrap();
+    assert!(stored.starts_with("$argon2id$") && !stored.contains("correct horse"));
+
+    // A viewer may not act; a reason is required; an analyst proposes, not confirms.
+    assert!(matches!(s.decide("C1", "vic", Decision::Propose, "looks bad"), Err(WorkflowError::NotAllowed { .. })));
+    assert!(matches!(s.decide("C1", "ana", Decision::Propose, "  "), Err(WorkflowError::NoReason)));
+    assert!(matches!(s.decide("C1", "rev1", Decision::Confirm, "x"), Err(WorkflowError::WrongState { .. })));
+    assert_eq!(s.decide("C1", "ana", Decision::Propose, "echo chamber, creation waves").unwrap(), "in_review");
+    assert!(matches!(s.decide("C1", "ana", Decision::Confirm, "x"), Err(WorkflowError::NotAllowed { .. })));
+    // Four eyes: one reviewer twice is still one.
+    assert_eq!(s.decide("C1", "rev1", Decision::Confirm, "evidence holds").unwrap(), "in_review");
+    assert_eq!(s.decide("C1", "rev1", Decision::Confirm, "again").unwrap(), "in_review");
+    assert!(s.takedown().unwrap().is_empty(), "nothing is exported before confirmation");
+    assert_eq!(s.decide("C1", "rev2", Decision::Confirm, "agree").unwrap(), "confirmed");
+
+    // Exclusions: only an account of the case, with a reason; the export leaves it out.
+    let members = s.takedown().unwrap();
+    assert!(!members.is_empty() && members.iter().all(|r| r[0] == "C1"));
+    let excluded = members[0][2].clone();
+    assert!(matches!(s.exclude("C1", "no-such-account", "ana", "x"), Err(WorkflowError::NotInCase { .. })));
+    assert!(matches!(s.exclude("C1", &excluded, "vic", "x"), Err(WorkflowError::NotAllowed { .. })));
+    s.exclude("C1", &excluded, "ana", "a journalist quoting the network").unwrap();
+    let out = tmp.path().join("takedown.csv");
+    assert_eq!(s.export_takedown(&out, "rev2").unwrap(), members.len() - 1);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("case,network_id,account_id,screen_name,role,coordination_score\n"));
+    assert!(!text.contains(&format!(",{excluded},")));
+    let audit = s.audit().unwrap();
+    for action in ["user_add", "decision", "exclude", "export_takedown"] {
+        assert!(audit.iter().any(|a| a.action == action), "{action}");
+    }
+    let export = audit.iter().find(|a| a.action == "export_takedown").unwrap();
+    assert!(export.detail.contains("sha256"), "{}", export.detail);
+
+    // needs_evidence starts a new round: earlier confirmations no longer count.
+    assert_eq!(
+        s.decide("C1", "ana", Decision::NeedsEvidence, "check the excluded one's peers").unwrap(),
+        "needs_evidence"
+    );
+    assert_eq!(s.decide("C1", "ana", Decision::Propose, "checked").unwrap(), "in_review");
+    assert_eq!(s.decide("C1", "rev1", Decision::Confirm, "still holds").unwrap(), "in_review");
+    assert!(matches!(s.decide("C9", "rev1", Decision::Confirm, "x"), Err(WorkflowError::NoCase(_))));
+}
