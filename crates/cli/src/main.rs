@@ -193,6 +193,11 @@ enum Command {
         #[command(subcommand)]
         what: UserCommand,
     },
+    /// API tokens of a case store.
+    Token {
+        #[command(subcommand)]
+        what: TokenCommand,
+    },
     /// A trivial detector for calibration: flag every account that retweets.
     Baseline {
         #[command(flatten)]
@@ -269,6 +274,16 @@ enum CaseCommand {
         /// The copy to write (must not exist).
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a user and print it (once: only its digest is stored).
+    Create {
+        name: String,
+        #[arg(long)]
+        db: PathBuf,
     },
 }
 
@@ -507,6 +522,11 @@ fn run(cli: Cli) -> Result<()> {
         Command::Link { run, priors } => act::link(&run, &priors, cli.quiet)?,
         Command::Case { what } => act::case(what)?,
         Command::User { what } => act::user(what)?,
+        Command::Token { what: TokenCommand::Create { name, db } } => {
+            let actor = std::env::var("USER").unwrap_or_else(|_| "cli".into());
+            let mut store = cibscan_store::Store::open(&db)?;
+            outln!("{}", store.create_token(&name, &actor)?)?;
+        }
         Command::Baseline { input, out, min_retweets } => {
             let (data, _) = read_inputs(&input, cli.quiet)?;
             let rows = cibscan_core::act::baseline::flag_retweeters(&data, min_retweets);

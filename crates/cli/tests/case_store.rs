@@ -87,6 +87,8 @@ fn runs_are_imported_listed_audited_and_backed_up() {
         ok(cib().args(["-q", "user", "add", r, "--role", "reviewer", "--db"]).arg(&db));
     }
     ok(cib().args(["-q", "user", "add", "vic", "--role", "viewer", "--db"]).arg(&db));
+    let token = ok(cib().args(["-q", "token", "create", "rev1", "--db"]).arg(&db));
+    assert!(token.trim().starts_with("cib_") && token.trim().len() == 68, "{token}");
     let decide = |user: &str, d: &str| {
         cib()
             .args([

@@ -111,4 +111,15 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 ALTER TABLE cases ADD COLUMN round INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE decisions ADD COLUMN round INTEGER NOT NULL DEFAULT 0;
 "#,
+    // 3: API tokens, stored as SHA-256 digests (a token is 32 random bytes: no need for a
+    // slow hash), shown once at creation.
+    r#"
+CREATE TABLE tokens (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    token_sha256 TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+"#,
 ];

@@ -92,6 +92,17 @@ fn a_case_is_confirmed_by_two_reviewers_and_exported_minus_its_exclusions() {
     assert!(s.verify_password("ana", "correct horse").unwrap());
     assert!(!s.verify_password("ana", "wrong").unwrap());
     assert!(!s.verify_password("rev1", "").unwrap() && !s.verify_password("nobody", "x").unwrap());
+    // API tokens: shown once, stored as a digest, naming their user.
+    let token = s.create_token("rev1", "admin").unwrap();
+    assert!(token.starts_with("cib_") && token.len() == 4 + 64);
+    assert_eq!(s.token_user(&token).unwrap(), Some(("rev1".to_string(), Role::Reviewer)));
+    assert_eq!(s.token_user("cib_forged").unwrap(), None);
+    let stored: i64 = s
+        .connection()
+        .query_row("SELECT count(*) FROM tokens WHERE token_sha256 = ?1", [&token], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, 0, "the token itself is never stored");
+    assert!(matches!(s.create_token("nobody", "admin"), Err(WorkflowError::NoUser(_))));
     let stored: String =
         s.connection().query_row("SELECT password_hash FROM users WHERE name = 'ana'", [], |r| r.get(0)).unwrap();
     assert!(stored.starts_with("$argon2id$") && !stored.contains("correct horse"));

@@ -96,6 +96,11 @@ pub enum WorkflowError {
     Store(#[from] StoreError),
 }
 
+fn token_digest(token: &str) -> String {
+    use sha2::Digest;
+    cibscan_core::text::hex(&sha2::Sha256::digest(token.as_bytes()))
+}
+
 fn hash_password(password: &str) -> Result<String, WorkflowError> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| WorkflowError::Password(e.to_string()))?;
@@ -142,6 +147,43 @@ impl Store {
         .map_err(self.wsql())?;
         tx.commit().map_err(self.wsql())?;
         Ok(())
+    }
+
+    /// Creates an API token for user `name` and returns it: it is shown once, and only its
+    /// SHA-256 is stored.
+    pub fn create_token(&mut self, name: &str, actor: &str) -> Result<String, WorkflowError> {
+        let (user_id, _) = self.user(name)?;
+        let mut raw = [0u8; 32];
+        getrandom::fill(&mut raw).map_err(|e| WorkflowError::Password(e.to_string()))?;
+        let token = format!("cib_{}", cibscan_core::text::hex(&raw));
+        let tx = self.conn.unchecked_transaction().map_err(self.wsql())?;
+        tx.execute(
+            "INSERT INTO tokens (user_id, token_sha256, created_at) VALUES (?1, ?2, ?3)",
+            params![user_id, token_digest(&token), now()],
+        )
+        .map_err(self.wsql())?;
+        tx.execute(
+            "INSERT INTO audit (at, actor, action, detail) VALUES (?1, ?2, 'token_create', ?3)",
+            params![now(), actor, format!("for {name}")],
+        )
+        .map_err(self.wsql())?;
+        tx.commit().map_err(self.wsql())?;
+        Ok(token)
+    }
+
+    /// The user (name, role) a token belongs to, if it is a live token.
+    pub fn token_user(&self, token: &str) -> Result<Option<(String, Role)>, WorkflowError> {
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT u.name, u.role FROM tokens t JOIN users u ON u.id = t.user_id
+                 WHERE t.token_sha256 = ?1 AND t.revoked_at IS NULL",
+                [token_digest(token)],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(self.wsql())?;
+        Ok(row.map(|(n, r)| (n, Role::parse(&r).unwrap_or(Role::Viewer))))
     }
 
     /// Whether `password` is `name`'s (false for an unknown user or one without a password).
