@@ -63,13 +63,11 @@ pub struct RunNetwork {
     pub creation_waves: Vec<crate::characterise::screen::CreationWave>,
 }
 
-/// An account's creation day and indicators (a row of `indicators.csv`).
+/// An account's creation day (from `indicators.csv`).
 #[derive(Debug, Clone, Default)]
 pub struct AccountCreation {
     pub account_id: String,
     pub created: Option<String>,
-    /// In the order of `Indicators::NAMES`.
-    pub indicators: Vec<Option<f64>>,
 }
 
 /// A set-aside group as the assessment sees it.
@@ -89,11 +87,10 @@ impl Run {
             indicators: n.screening.indicators,
             creation_waves: n.evidence.creation_waves,
         });
-        let created = run.indicators()?.into_iter().map(|r| AccountCreation {
-            account_id: r.account_id,
-            created: r.account_created,
-            indicators: r.parts,
-        });
+        let created = run
+            .indicators()?
+            .into_iter()
+            .map(|r| AccountCreation { account_id: r.account_id, created: r.account_created });
         let dismissed = run.dismissed()?.into_iter().map(|g| RunDismissed {
             id: g.group.id,
             reasons: g.group.screening.authenticity,
@@ -449,20 +446,8 @@ mod tests {
             indicators: vec!["echo chamber".into()],
             creation_waves: vec![crate::characterise::screen::CreationWave { date: "2019-09-03".into(), accounts: 40 }],
         }];
-        // creation_batch, handle_pattern, default_profile, follower_shape, automation,
-        // amplification_share.
-        let parts = |v: [Option<f64>; 6]| v.to_vec();
-        let created = [
-            ("1", parts([Some(1.0), Some(0.7), Some(0.6), None, None, Some(0.9)])),
-            ("4", parts([Some(1.0), Some(0.2), Some(0.1), Some(0.3), None, None])),
-            ("5", parts([Some(1.0), Some(0.9), Some(0.8), Some(0.6), None, None])),
-            ("6", parts([Some(1.0), Some(0.3), Some(0.2), Some(0.3), Some(0.4), None])),
-        ]
-        .map(|(a, indicators)| AccountCreation {
-            account_id: a.into(),
-            created: Some("2019-09-03".into()),
-            indicators,
-        });
+        let created =
+            ["1", "4", "5", "6"].map(|a| AccountCreation { account_id: a.into(), created: Some("2019-09-03".into()) });
         let dismissed =
             [RunDismissed { id: "D1".into(), reasons: vec!["outside audience".into()], account_ids: vec!["2".into()] }];
         ((), Run::new(accounts, networks, created, dismissed))

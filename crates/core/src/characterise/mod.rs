@@ -336,7 +336,6 @@ pub fn characterise(
         for &m in &op_members {
             operation_of[m as usize] = Some(oi as u32);
         }
-        let cell = |f: &dyn Fn(&Network) -> usize| cells.iter().map(|&c| f(&networks[c])).sum::<usize>();
         ops.push(Operation {
             id,
             networks: cells.iter().map(|&c| networks[c].id.clone()).collect(),
@@ -344,7 +343,7 @@ pub fn characterise(
             members: op_members,
             core_accounts: 0,
             amplifier_accounts: 0,
-            attributed_accounts: cell(&|g| g.attributed_accounts),
+            attributed_accounts: cells.iter().map(|&c| networks[c].attributed_accounts).sum(),
             posts: cells.iter().map(|&c| networks[c].posts).sum(),
             first_post: cells.iter().filter_map(|&c| networks[c].first_post.clone()).min(),
             last_post: cells.iter().filter_map(|&c| networks[c].last_post.clone()).max(),

@@ -480,18 +480,9 @@ fn operations(out: &mut String, det: &Detection) {
                 _ => E(id).to_string(),
             })
             .collect();
-        let _ = write!(
-            out,
-            "</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\"><span class=\"role core\">{}</span> / <span class=\"role amplifier\">{}</span></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td><td>",
-            cells.join(", "),
-            thousands(op.accounts as u64),
-            thousands(op.core_accounts as u64),
-            thousands(op.amplifier_accounts as u64),
-            thousands(op.attributed_accounts as u64),
-            thousands(op.posts),
-            E(date(op.first_post.as_deref())),
-            E(date(op.last_post.as_deref())),
-        );
+        let _ = write!(out, "</td><td>{}</td>", cells.join(", "));
+        size_cells(out, [op.accounts, op.core_accounts, op.amplifier_accounts], Some(op.attributed_accounts), op.posts);
+        period_cells(out, op.first_post.as_deref(), op.last_post.as_deref());
         svg::sparkline(out, &op.timeline.daily, 120.0, 22.0, svg::BAR);
         let linked: Vec<String> =
             op.links.iter().filter(|l| l.linked).map(|l| E(&clip(&l.operation, 40)).to_string()).collect();
@@ -584,6 +575,26 @@ fn operations(out: &mut String, det: &Detection) {
     }
 }
 
+/// Table cells of a group's size: accounts, core / amplifier, attributed (operations), posts.
+fn size_cells(out: &mut String, [accounts, core, amplifiers]: [usize; 3], attributed: Option<usize>, posts: u64) {
+    let _ = write!(
+        out,
+        "<td class=\"n\">{}</td><td class=\"n\"><span class=\"role core\">{}</span> / <span class=\"role amplifier\">{}</span></td>",
+        thousands(accounts as u64),
+        thousands(core as u64),
+        thousands(amplifiers as u64)
+    );
+    if let Some(a) = attributed {
+        let _ = write!(out, "<td class=\"n\">{}</td>", thousands(a as u64));
+    }
+    let _ = write!(out, "<td class=\"n\">{}</td>", thousands(posts));
+}
+
+/// Table cells of a group's first and last post (days), then the opening of the activity cell.
+fn period_cells(out: &mut String, first: Option<&str>, last: Option<&str>) {
+    let _ = write!(out, "<td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td><td>", E(date(first)), E(date(last)));
+}
+
 fn overview(out: &mut String, det: &Detection) {
     out.push_str("<section class=\"card\" id=\"overview\"><h2>Networks</h2>");
     if det.networks.is_empty() {
@@ -609,16 +620,9 @@ fn overview(out: &mut String, det: &Detection) {
         } else {
             let _ = write!(out, "<b>{}</b>", E(&net.id));
         }
-        let _ = write!(
-            out,
-            "</td><td class=\"n\">{}</td><td class=\"n\"><span class=\"role core\">{}</span> / <span class=\"role amplifier\">{}</span></td><td class=\"n\">{}</td><td class=\"nowrap\">{}</td><td class=\"nowrap\">{}</td><td>",
-            thousands(net.accounts as u64),
-            thousands(net.core_accounts as u64),
-            thousands(net.amplifier_accounts as u64),
-            thousands(net.posts),
-            E(date(net.first_post.as_deref())),
-            E(date(net.last_post.as_deref())),
-        );
+        out.push_str("</td>");
+        size_cells(out, [net.accounts, net.core_accounts, net.amplifier_accounts], None, net.posts);
+        period_cells(out, net.first_post.as_deref(), net.last_post.as_deref());
         svg::sparkline(out, &net.timeline.daily, 120.0, 22.0, svg::BAR);
         out.push_str("</td><td>");
         verdict_badge(out, net.screening.verdict);

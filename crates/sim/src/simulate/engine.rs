@@ -1333,6 +1333,17 @@ impl Engine<'_, '_> {
     }
 
     /// A core post of an operation, and its amplification.
+    /// Schedules an amplification of the post being written and counts it on the post.
+    fn amplify(&mut self, acct: u32, t: i64, kind: KidKind, counts: &mut [u64; 4]) {
+        self.kids.push(Kid { t, acct, kind });
+        match kind {
+            KidKind::Retweet => counts[3] += 1,
+            KidKind::OpReply => counts[1] += 1,
+            KidKind::OpQuote => counts[0] += 1,
+            _ => {}
+        }
+    }
+
     fn op_core(
         &mut self,
         a: &Account,
@@ -1432,13 +1443,7 @@ impl Engine<'_, '_> {
                 chosen.push(cand);
                 let kind = *pick_weighted(&mut self.rng, &mix_items);
                 let dt = (lo * (hi / lo).powf(self.rng.random::<f64>()) * 1000.0) as i64;
-                self.kids.push(Kid { t: t + dt.max(1000), acct: cand, kind });
-                match kind {
-                    KidKind::Retweet => counts[3] += 1,
-                    KidKind::OpReply => counts[1] += 1,
-                    KidKind::OpQuote => counts[0] += 1,
-                    _ => {}
-                }
+                self.amplify(cand, t + dt.max(1000), kind, counts);
                 break;
             }
         }
@@ -1458,13 +1463,7 @@ impl Engine<'_, '_> {
                     break;
                 }
                 let kind = *pick_weighted(&mut self.rng, &mix_items);
-                self.kids.push(Kid { t: t + dt.max(1000), acct: q, kind });
-                match kind {
-                    KidKind::Retweet => counts[3] += 1,
-                    KidKind::OpReply => counts[1] += 1,
-                    KidKind::OpQuote => counts[0] += 1,
-                    _ => {}
-                }
+                self.amplify(q, t + dt.max(1000), kind, counts);
                 break;
             }
         }
