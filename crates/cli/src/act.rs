@@ -337,7 +337,7 @@ pub fn case(what: crate::CaseCommand) -> Result<()> {
     match what {
         crate::CaseCommand::Import { run, db } => {
             let opened = rundir::open(&run)?;
-            let mut store = Store::open(&db)?;
+            let mut store = Store::open(&db)?; // an import may start a store
             let s = store.import_run(&opened, &actor)?;
             outln!(
                 "imported {} into {} as run {}: {} networks, {} accounts; new cases {}; continued {}; changed (back to review) {}",
@@ -352,7 +352,7 @@ pub fn case(what: crate::CaseCommand) -> Result<()> {
             )?;
         }
         crate::CaseCommand::List { db } => {
-            let store = Store::open(&db)?;
+            let store = existing_store(&db)?;
             outln!("case\tstate\trun\tnetwork\taccounts\tconfidence\tchanges")?;
             for c in store.cases()? {
                 outln!(
@@ -368,7 +368,7 @@ pub fn case(what: crate::CaseCommand) -> Result<()> {
             }
         }
         crate::CaseCommand::Audit { db } => {
-            let store = Store::open(&db)?;
+            let store = existing_store(&db)?;
             for a in store.audit()? {
                 outln!("{}\t{}\t{}\t{}\t{}", a.id, a.at, printable(&a.actor), a.action, printable(&a.detail))?;
             }
@@ -377,17 +377,17 @@ pub fn case(what: crate::CaseCommand) -> Result<()> {
             let Some(d) = cibscan_store::workflow::Decision::parse(&decision) else {
                 bail!("--decision {decision:?}: one of propose, confirm, clear, needs_evidence")
             };
-            let mut store = Store::open(&db)?;
+            let mut store = existing_store(&db)?;
             let state = store.decide(&case, &user, d, &reason)?;
             outln!("case {case}: {} by {user}; now {state}", d.name())?;
         }
         crate::CaseCommand::Exclude { case, account, reason, user, db } => {
-            let mut store = Store::open(&db)?;
+            let mut store = existing_store(&db)?;
             store.exclude(&case, &account, &user, &reason)?;
             outln!("case {case}: account {} excluded by {user}", printable(&account))?;
         }
         crate::CaseCommand::Takedown { db, out } => {
-            let mut store = Store::open(&db)?;
+            let mut store = existing_store(&db)?;
             let n = store.export_takedown(&out, &actor)?;
             outln!("{n} accounts of confirmed cases (exclusions left out); wrote {}", out.display())?;
         }
@@ -395,12 +395,20 @@ pub fn case(what: crate::CaseCommand) -> Result<()> {
             if out.exists() {
                 bail!("{}: exists; give a new file for the backup", out.display());
             }
-            let store = Store::open(&db)?;
+            let store = existing_store(&db)?;
             store.backup(&out, &actor)?;
             outln!("backed up {} to {}", db.display(), out.display())?;
         }
     }
     Ok(())
+}
+
+/// A store that must already exist: reading or deciding never creates an empty one.
+pub fn existing_store(db: &Path) -> Result<cibscan_store::Store> {
+    if !db.exists() {
+        bail!("{}: no case store here (`cibscan case import RUN --db FILE` starts one)", db.display());
+    }
+    Ok(cibscan_store::Store::open(db)?)
 }
 
 fn list(v: &[String]) -> String {

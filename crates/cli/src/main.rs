@@ -524,7 +524,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::User { what } => act::user(what)?,
         Command::Token { what: TokenCommand::Create { name, db } } => {
             let actor = std::env::var("USER").unwrap_or_else(|_| "cli".into());
-            let mut store = cibscan_store::Store::open(&db)?;
+            let mut store = act::existing_store(&db)?;
             outln!("{}", store.create_token(&name, &actor)?)?;
         }
         Command::Baseline { input, out, min_retweets } => {

@@ -133,6 +133,11 @@ fn runs_are_imported_listed_audited_and_backed_up() {
     for action in ["\tuser_add\t", "\tdecision\t", "\texclude\t", "\texport_takedown\t"] {
         assert!(audit.contains(action), "{action}: {audit}");
     }
+    // Reading or deciding never creates a store.
+    let absent = tmp.path().join("absent.db");
+    let o = cib().args(["case", "list", "--db"]).arg(&absent).output().unwrap();
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("no case store here"));
+    assert!(!absent.exists());
     let copy = tmp.path().join("copy.db");
     ok(Command::cargo_bin("cibscan").unwrap().args(["case", "backup", "--db"]).arg(&db).arg("--out").arg(&copy));
     assert_eq!(census(&copy).0, 2);
