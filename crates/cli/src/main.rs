@@ -198,6 +198,20 @@ enum Command {
         #[command(subcommand)]
         what: TokenCommand,
     },
+    /// The investigation workspace: web UI and JSON API over a case store (sign in with a
+    /// user made by `cibscan user add NAME --role R --password-stdin --db FILE`).
+    Serve {
+        /// The case store.
+        #[arg(long)]
+        db: PathBuf,
+        /// Address to listen on; loopback unless told otherwise. Serve other hosts only
+        /// behind a TLS reverse proxy (docs/DEPLOY.md), with --secure-cookies.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: std::net::SocketAddr,
+        /// Mark cookies Secure (the site is served over HTTPS by a reverse proxy).
+        #[arg(long)]
+        secure_cookies: bool,
+    },
     /// A trivial detector for calibration: flag every account that retweets.
     Baseline {
         #[command(flatten)]
@@ -526,6 +540,22 @@ fn run(cli: Cli) -> Result<()> {
             let actor = std::env::var("USER").unwrap_or_else(|_| "cli".into());
             let mut store = act::existing_store(&db)?;
             outln!("{}", store.create_token(&name, &actor)?)?;
+        }
+        Command::Serve { db, bind, secure_cookies } => {
+            act::existing_store(&db)?;
+            if !bind.ip().is_loopback() && !secure_cookies {
+                eprintln!(
+                    "warning: serving on {bind}, beyond this machine, without --secure-cookies: put cibscan behind a \
+                     TLS reverse proxy (docs/DEPLOY.md)"
+                );
+            }
+            let quiet = cli.quiet;
+            cibscan_server::run(&db, bind, cibscan_server::ServeOptions { secure_cookies }, |addr| {
+                if !quiet {
+                    eprintln!("cibscan serve: http://{addr}/ (Ctrl-C stops)");
+                }
+            })
+            .with_context(|| format!("serving {}", db.display()))?;
         }
         Command::Baseline { input, out, min_retweets } => {
             let (data, _) = read_inputs(&input, cli.quiet)?;

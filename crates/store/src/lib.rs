@@ -14,6 +14,8 @@
 
 pub mod identity;
 pub mod schema;
+pub mod session;
+pub mod views;
 pub mod workflow;
 
 use cibscan_core::run::Run;
@@ -70,7 +72,7 @@ pub struct CaseRow {
 }
 
 /// One audit entry.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuditRow {
     pub id: i64,
     pub at: String,
@@ -140,6 +142,7 @@ impl Store {
         let networks = run.networks()?;
         let operations = run.operations()?;
         let attributions = run.attributions()?;
+        let edges = run.edges()?;
         let dir = run.dir().display().to_string();
 
         let path = self.path.clone();
@@ -230,8 +233,9 @@ impl Store {
             };
             let body = serde_json::to_string(net).unwrap_or_default();
             tx.execute(
-                "INSERT INTO networks (run, net_id, operation, case_id, accounts, confidence, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO networks (run, net_id, operation, case_id, accounts, confidence, body, core, amplifiers,
+                 attributed, posts, first_post, last_post, internal_share, breakout, verdict, linked)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
                 params![
                     run_id,
                     net.id,
@@ -239,7 +243,17 @@ impl Store {
                     case_id,
                     net.accounts as i64,
                     net.confidence,
-                    body
+                    body,
+                    net.core_accounts as i64,
+                    net.amplifier_accounts as i64,
+                    net.attributed_accounts as i64,
+                    net.posts as i64,
+                    net.first_post.as_deref().unwrap_or(""),
+                    net.last_post.as_deref().unwrap_or(""),
+                    net.traction.internal_engagement_share,
+                    net.breakout.as_ref().map(|b| b.category),
+                    net.screening.verdict.name(),
+                    net.links.iter().filter(|l| l.linked).map(|l| l.operation.as_str()).collect::<Vec<_>>().join(" "),
                 ],
             )
             .map_err(sql)?;
@@ -276,6 +290,30 @@ impl Store {
                 let Some(&network) = net_rowid.get(&at.network_id) else { continue };
                 let body = serde_json::to_string(&at.attribution).unwrap_or_default();
                 evidence.execute(params![run_id, at.account_id, network, body]).map_err(sql)?;
+            }
+        }
+        {
+            // The fused edges inside each network, with each signal's -log10 p.
+            let mut insert = tx
+                .prepare("INSERT INTO edges (network, source, target, weight, signals) VALUES (?1, ?2, ?3, ?4, ?5)")
+                .map_err(sql)?;
+            for e in &edges.rows {
+                let Some(&network) = net_rowid.get(&e.group) else { continue };
+                let signals: serde_json::Map<String, serde_json::Value> = edges
+                    .signals
+                    .iter()
+                    .zip(&e.surprise)
+                    .filter_map(|(name, s)| s.map(|s| (name.clone(), serde_json::json!(s))))
+                    .collect();
+                insert
+                    .execute(params![
+                        network,
+                        e.source,
+                        e.target,
+                        e.weight,
+                        serde_json::Value::Object(signals).to_string()
+                    ])
+                    .map_err(sql)?;
             }
         }
         let detail = serde_json::json!({

@@ -122,4 +122,37 @@ CREATE TABLE tokens (
     revoked_at TEXT
 );
 "#,
+    // 4: the fused edges inside each network (the web UI draws and explains them without
+    // the run folder), and web sessions (the cookie is random; only its SHA-256 is kept).
+    r#"
+-- What the networks table lists and sorts on, so a page of 10,000 networks never parses bodies.
+ALTER TABLE networks ADD COLUMN core INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE networks ADD COLUMN amplifiers INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE networks ADD COLUMN attributed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE networks ADD COLUMN posts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE networks ADD COLUMN first_post TEXT NOT NULL DEFAULT '';
+ALTER TABLE networks ADD COLUMN last_post TEXT NOT NULL DEFAULT '';
+ALTER TABLE networks ADD COLUMN internal_share REAL;
+ALTER TABLE networks ADD COLUMN breakout INTEGER;
+ALTER TABLE networks ADD COLUMN verdict TEXT NOT NULL DEFAULT '';
+ALTER TABLE networks ADD COLUMN linked TEXT NOT NULL DEFAULT '';
+CREATE TABLE edges (
+    network INTEGER NOT NULL REFERENCES networks(id),
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    weight REAL NOT NULL,
+    signals TEXT NOT NULL
+);
+CREATE INDEX edges_network ON edges(network);
+CREATE INDEX edges_source ON edges(source);
+CREATE INDEX edges_target ON edges(target);
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    session_sha256 TEXT NOT NULL UNIQUE,
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+"#,
 ];

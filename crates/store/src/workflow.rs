@@ -90,6 +90,8 @@ pub enum WorkflowError {
     NoReason,
     #[error("account {account} is not in case {case}'s latest network")]
     NotInCase { case: String, account: String },
+    #[error("export: {0}")]
+    Export(String),
     #[error("hashing the password: {0}")]
     Password(String),
     #[error(transparent)]
@@ -112,7 +114,7 @@ fn hash_password(password: &str) -> Result<String, WorkflowError> {
 }
 
 impl Store {
-    fn wsql(&self) -> impl Fn(rusqlite::Error) -> WorkflowError + '_ {
+    pub(crate) fn wsql(&self) -> impl Fn(rusqlite::Error) -> WorkflowError + '_ {
         |error| WorkflowError::Store(StoreError::Sql { path: self.path.clone(), error })
     }
 
@@ -358,15 +360,12 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(self.wsql())
     }
 
-    /// Writes the takedown list as CSV to `out` and records it, with the file's SHA-256, in
-    /// the audit log. Returns the number of accounts.
-    pub fn export_takedown(&mut self, out: &Path, actor: &str) -> Result<usize, WorkflowError> {
+    /// The takedown list as CSV bytes with their SHA-256 and the number of accounts; not yet
+    /// recorded (see [`Store::record_takedown`]).
+    pub fn takedown_csv(&self) -> Result<(Vec<u8>, String, usize), WorkflowError> {
         let rows = self.takedown()?;
-        let io = |e: std::io::Error| {
-            WorkflowError::Store(StoreError::Run(cibscan_core::run::RunError::Io { path: out.to_path_buf(), error: e }))
-        };
-        let csv_err = |e: csv::Error| io(std::io::Error::other(e.to_string()));
-        let mut w = csv::Writer::from_path(out).map_err(csv_err)?;
+        let csv_err = |e: csv::Error| WorkflowError::Export(e.to_string());
+        let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(["case", "network_id", "account_id", "screen_name", "role", "coordination_score"])
             .map_err(csv_err)?;
         for r in &rows {
@@ -381,19 +380,42 @@ impl Store {
             ];
             w.write_record(cells.iter().map(|c| c.as_ref())).map_err(csv_err)?;
         }
-        w.flush().map_err(io)?;
-        let (_, sha) = cibscan_core::run::hash_file(out).map_err(|e| WorkflowError::Store(StoreError::Run(e)))?;
+        let bytes = w.into_inner().map_err(|e| WorkflowError::Export(e.to_string()))?;
+        let sha = {
+            use sha2::Digest;
+            cibscan_core::text::hex(&sha2::Sha256::digest(&bytes))
+        };
+        Ok((bytes, sha, rows.len()))
+    }
+
+    /// Records in the audit log that the takedown list with digest `sha` (`accounts`
+    /// accounts) was exported as `name` (a file written, or a download).
+    pub fn record_takedown(
+        &mut self,
+        name: &str,
+        sha: &str,
+        accounts: usize,
+        actor: &str,
+    ) -> Result<(), WorkflowError> {
         self.conn
             .execute(
                 "INSERT INTO audit (at, actor, action, detail) VALUES (?1, ?2, 'export_takedown', ?3)",
                 params![
                     now(),
                     actor,
-                    serde_json::json!({"file": out.display().to_string(), "sha256": sha, "accounts": rows.len()})
-                        .to_string()
+                    serde_json::json!({"file": name, "sha256": sha, "accounts": accounts}).to_string()
                 ],
             )
             .map_err(self.wsql())?;
-        Ok(rows.len())
+        Ok(())
+    }
+
+    /// Writes the takedown list as CSV to `out` and records it, with the file's SHA-256, in
+    /// the audit log. Returns the number of accounts.
+    pub fn export_takedown(&mut self, out: &Path, actor: &str) -> Result<usize, WorkflowError> {
+        let (bytes, sha, accounts) = self.takedown_csv()?;
+        std::fs::write(out, bytes).map_err(|e| WorkflowError::Export(format!("{}: {e}", out.display())))?;
+        self.record_takedown(&out.display().to_string(), &sha, accounts, actor)?;
+        Ok(accounts)
     }
 }

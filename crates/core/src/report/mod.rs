@@ -26,6 +26,16 @@ use std::path::Path;
 
 pub use graph::{MAX_EDGES, MAX_NODES};
 
+/// The pieces of the report that the web UI's pages (`cibscan serve`) are built from, so a
+/// network reads the same in both and every string goes through the same escaping.
+pub mod parts {
+    pub use super::svg::{defs, hbars, heatmap, sparkline, tz_label};
+    pub use super::{
+        activity_panel, datetime, html_escape, links, narratives, network_summary, pct, reasons, thousands,
+        verdict_badge, E, STYLE,
+    };
+}
+
 /// Rows of the top-accounts table shown at once; more (up to [`TOP_ACCOUNTS_MAX`]) sit in
 /// a collapsed continuation.
 const TOP_ACCOUNTS_SHOWN: usize = 15;
@@ -91,7 +101,7 @@ pub(crate) fn clip(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
 }
 
 /// `1234567` → `1,234,567`.
-pub(crate) fn thousands(v: u64) -> String {
+pub fn thousands(v: u64) -> String {
     let s = v.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
@@ -103,7 +113,7 @@ pub(crate) fn thousands(v: u64) -> String {
     out
 }
 
-fn pct(v: Option<f64>) -> String {
+pub fn pct(v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_string(), |v| format!("{:.0}%", 100.0 * v))
 }
 
@@ -141,11 +151,11 @@ fn date(s: Option<&str>) -> &str {
     s.map_or("—", |s| s.get(..10).unwrap_or(s))
 }
 
-fn datetime(s: Option<&str>) -> String {
+pub fn datetime(s: Option<&str>) -> String {
     s.map_or_else(|| "—".to_string(), |s| s.replacen('T', " ", 1).trim_end_matches('Z').to_string() + " UTC")
 }
 
-fn verdict_badge(out: &mut String, verdict: crate::characterise::screen::ScreenVerdict) {
+pub fn verdict_badge(out: &mut String, verdict: crate::characterise::screen::ScreenVerdict) {
     use crate::characterise::screen::ScreenVerdict;
     let class = match verdict {
         ScreenVerdict::Inauthentic => "v-inauthentic",
@@ -159,7 +169,7 @@ fn top_narrative(net: &Network) -> Option<&crate::characterise::narratives::Narr
     net.narratives.iter().enumerate().max_by(|(i, a), (j, b)| a.posts.cmp(&b.posts).then(j.cmp(i))).map(|(_, n)| n)
 }
 
-const STYLE: &str = r#"
+pub const STYLE: &str = r#"
 :root{--core:#d1495b;--amp:#00798c;--ink:#1d2433;--muted:#667085;--line:#e4e7ec;--bg:#f5f6f8;--card:#fff;--accent:#30638e}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
@@ -664,79 +674,7 @@ fn network_section(
     verdict_badge(out, net.screening.verdict);
     let _ = write!(out, "<span class=\"muted\">confidence {:.2}</span></div>", net.confidence);
 
-    // One-sentence summary.
-    out.push_str("<p class=\"summary\">");
-    let _ = write!(
-        out,
-        "{} accounts ({} core, {} amplifiers) posted {} times from {} to {}.",
-        thousands(net.accounts as u64),
-        thousands(net.core_accounts as u64),
-        thousands(net.amplifier_accounts as u64),
-        thousands(net.posts),
-        E(&datetime(net.first_post.as_deref())),
-        E(&datetime(net.last_post.as_deref()))
-    );
-    if net.attributed_accounts > 0 {
-        let _ = write!(
-            out,
-            " {} of the accounts were attributed on account-level evidence (too quiet for the co-action signals).",
-            thousands(net.attributed_accounts as u64)
-        );
-    }
-    if let Some(op) = det.operations.iter().find(|o| o.id == net.operation && o.networks.len() > 1) {
-        let others: Vec<&str> = op.networks.iter().filter(|n| **n != net.id).map(String::as_str).collect();
-        let _ = write!(out, " A cell of operation {} with {}.", E(&op.id), E(&others.join(", ")));
-    }
-    let plural = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
-    if !tl.bursts.is_empty() || !tl.dormant_periods.is_empty() {
-        let _ = write!(
-            out,
-            " {} and {}{}.",
-            plural(tl.bursts.len(), "burst", "bursts"),
-            plural(tl.dormant_periods.len(), "dormant period", "dormant periods"),
-            if tl.reemergence.is_empty() { String::new() } else { format!(", re-emerging {}", tl.reemergence.len()) }
-                + if tl.reemergence.len() == 1 {
-                    " time"
-                } else if tl.reemergence.is_empty() {
-                    ""
-                } else {
-                    " times"
-                }
-        );
-    }
-    for r in tl.ramps.iter().take(3) {
-        let _ = write!(
-            out,
-            " Activity ramped up from {} ({:.0} to {:.0} posts a day by {}).",
-            E(&r.onset),
-            r.from_per_day,
-            r.to_per_day,
-            E(&r.end)
-        );
-    }
-    if let Some(tz) = &tl.timezone {
-        let _ = write!(
-            out,
-            " Posting hours fit office hours in {} ({} of posts Mon–Fri 09–18 local).",
-            svg::tz_label(Some(tz)),
-            pct(Some(tz.office_hours_share))
-        );
-    }
-    out.push_str("</p><div class=\"facts\">");
-    let mut langs: Vec<(&String, &u64)> = net.languages.iter().collect();
-    langs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-    let facts: [(String, &str); 6] = [
-        (thousands(net.accounts as u64), "accounts"),
-        (thousands(net.posts), "posts"),
-        (pct(measured_share(&net.traction)), "internal engagement"),
-        (thousands(net.traction.external_engagers), "outside engagers"),
-        (svg::tz_label(tl.timezone.as_ref()), "best-fit time zone"),
-        (langs.first().map_or_else(|| "—".to_string(), |l| E(&clip(l.0, 20)).to_string()), "main language"),
-    ];
-    for (v, label) in facts {
-        let _ = write!(out, "<div class=\"fact\"><b>{v}</b><span>{label}</span></div>");
-    }
-    out.push_str("</div>");
+    network_summary(out, net, &det.operations);
 
     links(out, net);
 
@@ -775,6 +713,8 @@ fn network_section(
         );
         svg::hbars(out, &sig, "#5b6b8c", 140.0);
     }
+    let mut langs: Vec<(&String, &u64)> = net.languages.iter().collect();
+    langs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     if !langs.is_empty() {
         let rows: Vec<(String, u64)> = langs.iter().take(6).map(|(k, v)| ((*k).clone(), **v)).collect();
         out.push_str("<h3 style=\"margin-top:18px\">Languages <span class=\"muted small\">posts</span></h3>");
@@ -879,8 +819,87 @@ fn network_section(
     );
 }
 
+/// A network's one-sentence summary and its key facts (size, posts, engagement, time zone,
+/// language): the head of its section in the report and of its page in the web UI.
+pub fn network_summary(out: &mut String, net: &Network, operations: &[crate::characterise::Operation]) {
+    let tl = &net.timeline;
+    // One-sentence summary.
+    out.push_str("<p class=\"summary\">");
+    let _ = write!(
+        out,
+        "{} accounts ({} core, {} amplifiers) posted {} times from {} to {}.",
+        thousands(net.accounts as u64),
+        thousands(net.core_accounts as u64),
+        thousands(net.amplifier_accounts as u64),
+        thousands(net.posts),
+        E(&datetime(net.first_post.as_deref())),
+        E(&datetime(net.last_post.as_deref()))
+    );
+    if net.attributed_accounts > 0 {
+        let _ = write!(
+            out,
+            " {} of the accounts were attributed on account-level evidence (too quiet for the co-action signals).",
+            thousands(net.attributed_accounts as u64)
+        );
+    }
+    if let Some(op) = operations.iter().find(|o| o.id == net.operation && o.networks.len() > 1) {
+        let others: Vec<&str> = op.networks.iter().filter(|n| **n != net.id).map(String::as_str).collect();
+        let _ = write!(out, " A cell of operation {} with {}.", E(&op.id), E(&others.join(", ")));
+    }
+    let plural = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+    if !tl.bursts.is_empty() || !tl.dormant_periods.is_empty() {
+        let _ = write!(
+            out,
+            " {} and {}{}.",
+            plural(tl.bursts.len(), "burst", "bursts"),
+            plural(tl.dormant_periods.len(), "dormant period", "dormant periods"),
+            if tl.reemergence.is_empty() { String::new() } else { format!(", re-emerging {}", tl.reemergence.len()) }
+                + if tl.reemergence.len() == 1 {
+                    " time"
+                } else if tl.reemergence.is_empty() {
+                    ""
+                } else {
+                    " times"
+                }
+        );
+    }
+    for r in tl.ramps.iter().take(3) {
+        let _ = write!(
+            out,
+            " Activity ramped up from {} ({:.0} to {:.0} posts a day by {}).",
+            E(&r.onset),
+            r.from_per_day,
+            r.to_per_day,
+            E(&r.end)
+        );
+    }
+    if let Some(tz) = &tl.timezone {
+        let _ = write!(
+            out,
+            " Posting hours fit office hours in {} ({} of posts Mon–Fri 09–18 local).",
+            svg::tz_label(Some(tz)),
+            pct(Some(tz.office_hours_share))
+        );
+    }
+    out.push_str("</p><div class=\"facts\">");
+    let mut langs: Vec<(&String, &u64)> = net.languages.iter().collect();
+    langs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let facts: [(String, &str); 6] = [
+        (thousands(net.accounts as u64), "accounts"),
+        (thousands(net.posts), "posts"),
+        (pct(measured_share(&net.traction)), "internal engagement"),
+        (thousands(net.traction.external_engagers), "outside engagers"),
+        (svg::tz_label(tl.timezone.as_ref()), "best-fit time zone"),
+        (langs.first().map_or_else(|| "—".to_string(), |l| E(&clip(l.0, 20)).to_string()), "main language"),
+    ];
+    for (v, label) in facts {
+        let _ = write!(out, "<div class=\"fact\"><b>{v}</b><span>{label}</span></div>");
+    }
+    out.push_str("</div>");
+}
+
 /// Links to earlier takedowns (`detect --prior`), strongest first as the link stage gives them.
-fn links(out: &mut String, net: &Network) {
+pub fn links(out: &mut String, net: &Network) {
     if net.links.is_empty() {
         return;
     }
@@ -911,7 +930,7 @@ fn links(out: &mut String, net: &Network) {
     out.push_str("</tbody></table></div></div>");
 }
 
-fn reasons(out: &mut String, s: &crate::characterise::screen::Screening) {
+pub fn reasons(out: &mut String, s: &crate::characterise::screen::Screening) {
     if !s.indicators.is_empty() {
         out.push_str("<div class=\"small muted\">Indicators of inauthenticity</div><ul class=\"reasons ind\">");
         for r in &s.indicators {
@@ -941,7 +960,7 @@ fn tags(out: &mut String, items: &[String], class: &str, prefix: &str, max: usiz
 
 /// The daily series with bursts, dormancy and re-emergence, and the ramps of the whole
 /// (`whole`: "the network", "the operation") and of its narratives.
-fn activity_panel(
+pub fn activity_panel(
     out: &mut String,
     tl: &Timeline,
     narratives: &[crate::characterise::narratives::Narrative],
@@ -1017,7 +1036,7 @@ fn activity_panel(
     out.push_str("</div>");
 }
 
-fn narratives(out: &mut String, list: &[crate::characterise::narratives::Narrative], file: &str) {
+pub fn narratives(out: &mut String, list: &[crate::characterise::narratives::Narrative], file: &str) {
     out.push_str("<div class=\"panel\" style=\"margin-top:18px\"><h3>Narratives</h3>");
     if list.is_empty() {
         out.push_str("<p class=\"muted\">No narratives identified.</p></div>");
